@@ -1,0 +1,10 @@
+"""lg-studio: a native desktop studio and a drop-in LangGraph server."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("lg-studio")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0"

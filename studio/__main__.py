@@ -1,0 +1,5 @@
+"""`python -m studio` is `lg-studio`."""
+
+from studio.cli import main
+
+raise SystemExit(main())

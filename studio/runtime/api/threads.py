@@ -1,0 +1,320 @@
+"""Routes of /threads: the thread rows, their state, history and copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from studio.protocol.schema import Thread, ThreadState
+from studio.runtime import ids
+from studio.runtime.api import models
+from studio.runtime.api.http import (
+    Endpoint,
+    configurable_headers,
+    json_response,
+    no_content,
+    pagination_headers,
+    parse_body,
+    path_uuid,
+    query_bool,
+    query_int,
+    runtime,
+    select_fields,
+)
+from studio.runtime.errors import ApiError, not_found
+from studio.runtime.records import new_thread
+from studio.runtime.services import threads as service
+from studio.runtime.storage.base import ThreadQuery
+from studio.runtime.thread_extract import extract_paths, validate_extract
+
+
+async def create_thread(request: Request) -> Response:
+    body = await parse_body(request, models.ThreadCreate)
+    rt = runtime(request)
+    if body.thread_id is not None:
+        thread_id = ids.canonical_uuid(body.thread_id)
+        if thread_id is None:
+            raise ApiError(422, "Invalid thread ID: must be a UUID")
+    else:
+        thread_id = ids.uuid7()
+    thread = await rt.storage.create_thread(
+        new_thread(thread_id, body.metadata or {}, ids.now_iso()), body.if_exists
+    )
+    if body.supersteps and thread["thread_id"] == thread_id:
+        await service.apply_supersteps(rt, thread, [step.model_dump() for step in body.supersteps])
+        thread = await service.get_thread(rt, thread_id)
+    return json_response(thread)
+
+
+def _query(body: models.ThreadCount, **page: Any) -> ThreadQuery:
+    return ThreadQuery(metadata=body.metadata, values=body.values, status=body.status, **page)
+
+
+async def search_threads(request: Request) -> Response:
+    body = await parse_body(request, models.ThreadSearch)
+    if body.extract:
+        validate_extract(body.extract, frozenset(Thread.__annotations__))
+    ids_filter = None
+    if body.ids is not None:
+        ids_filter = [ids.canonical_uuid(i) for i in body.ids]
+        if None in ids_filter:
+            raise ApiError(422, "Invalid thread ID in ids: must be a UUID")
+    page = await runtime(request).storage.search_threads(
+        ThreadQuery(
+            ids=[i for i in ids_filter if i] if ids_filter is not None else None,
+            metadata=body.metadata,
+            values=body.values,
+            status=body.status,
+            sort_by=body.sort_by or "created_at",
+            sort_order=body.sort_order or "desc",
+            limit=body.limit,
+            offset=body.offset,
+        )
+    )
+    rows: list[Any] = list(page.rows)
+    if body.extract:
+        rows = [{**row, "extracted": extract_paths(row, body.extract)} for row in rows]
+    select: list[str] = list(body.select or [])
+    if select and body.extract:
+        select.append("extracted")
+    return json_response(
+        select_fields(rows, select),
+        headers=pagination_headers(body.offset, len(page.rows), page.total),
+    )
+
+
+async def count_threads(request: Request) -> Response:
+    body = await parse_body(request, models.ThreadCount)
+    return json_response(await runtime(request).storage.count_threads(_query(body)))
+
+
+async def get_thread(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    return json_response(await service.get_thread(runtime(request), thread_id))
+
+
+async def patch_thread(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    body = await parse_body(request, models.ThreadPatch)
+    thread = await runtime(request).storage.update_thread_metadata(
+        thread_id, body.metadata or {}, ids.now_iso()
+    )
+    if thread is None:
+        raise not_found(f"Thread with ID {thread_id} not found")
+    if request.headers.get("prefer") == "return=minimal":
+        return no_content()
+    return json_response(thread)
+
+
+async def delete_thread(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    await service.delete_thread(runtime(request), thread_id)
+    return no_content()
+
+
+async def prune_threads(request: Request) -> Response:
+    body = await parse_body(request, models.ThreadPrune)
+    rt = runtime(request)
+    pruned = 0
+    for raw in body.thread_ids:
+        thread_id = ids.canonical_uuid(raw)
+        if thread_id is None:
+            raise ApiError(422, f"Invalid thread ID '{raw}': must be a UUID")
+        if await rt.storage.get_thread(thread_id) is None:
+            continue
+        if body.strategy == "delete":
+            await service.delete_thread(rt, thread_id)
+        else:
+            await rt.checkpointer.aprune([thread_id], strategy="keep_latest")
+        pruned += 1
+    return json_response({"pruned_count": pruned})
+
+
+async def copy_thread(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    return json_response(await service.copy_thread(runtime(request), thread_id))
+
+
+async def get_state(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    checkpoint_id = request.path_params.get("checkpoint_id")
+    state = await service.get_state(
+        runtime(request),
+        thread_id,
+        checkpoint={"checkpoint_id": checkpoint_id} if checkpoint_id else None,
+        subgraphs=query_bool(request, "subgraphs"),
+        headers=configurable_headers(request.headers),
+    )
+    return json_response(state)
+
+
+async def get_state_at_checkpoint(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    body = await parse_body(request, models.ThreadStateCheckpoint)
+    state = await service.get_state(
+        runtime(request),
+        thread_id,
+        checkpoint=body.checkpoint.model_dump(exclude_none=True),
+        subgraphs=body.subgraphs,
+        headers=configurable_headers(request.headers),
+    )
+    return json_response(state)
+
+
+async def update_state(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    body = await parse_body(request, models.ThreadStateUpdate)
+    checkpoint = body.checkpoint.model_dump(exclude_none=True) if body.checkpoint else {}
+    if body.checkpoint_id:
+        checkpoint["checkpoint_id"] = body.checkpoint_id
+    result = await service.update_state(
+        runtime(request),
+        thread_id,
+        values=body.values,
+        as_node=body.as_node,
+        checkpoint=checkpoint or None,
+        headers=configurable_headers(request.headers),
+    )
+    return json_response(result)
+
+
+async def history_post(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    body = await parse_body(request, models.ThreadHistory)
+    before = body.before
+    states = await service.history(
+        runtime(request),
+        thread_id,
+        limit=body.limit,
+        before=before
+        if isinstance(before, str) or before is None
+        else before.model_dump(exclude_none=True),
+        metadata=body.metadata,
+        checkpoint=body.checkpoint.model_dump(exclude_none=True) if body.checkpoint else None,
+        headers=configurable_headers(request.headers),
+    )
+    return json_response(states)
+
+
+async def history_get(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    states = await service.history(
+        runtime(request),
+        thread_id,
+        limit=query_int(request, "limit", 10, minimum=1),
+        before=request.query_params.get("before"),
+        metadata=None,
+        checkpoint=None,
+        headers=configurable_headers(request.headers),
+    )
+    return json_response(states)
+
+
+TAG = "Threads"
+STATES = list[ThreadState]
+ENDPOINTS = [
+    Endpoint(
+        "POST",
+        "/threads",
+        create_thread,
+        "Create Thread",
+        TAG,
+        body=models.ThreadCreate,
+        response=Thread,
+    ),
+    Endpoint(
+        "POST",
+        "/threads/search",
+        search_threads,
+        "Search Threads",
+        TAG,
+        body=models.ThreadSearch,
+        response=list[Thread],
+    ),
+    Endpoint(
+        "POST",
+        "/threads/count",
+        count_threads,
+        "Count Threads",
+        TAG,
+        body=models.ThreadCount,
+        response=int,
+    ),
+    Endpoint(
+        "POST",
+        "/threads/prune",
+        prune_threads,
+        "Prune Threads",
+        TAG,
+        body=models.ThreadPrune,
+        response=dict[str, int],
+    ),
+    Endpoint("GET", "/threads/{thread_id}", get_thread, "Get Thread", TAG, response=Thread),
+    Endpoint(
+        "PATCH",
+        "/threads/{thread_id}",
+        patch_thread,
+        "Patch Thread",
+        TAG,
+        body=models.ThreadPatch,
+        response=Thread,
+    ),
+    Endpoint("DELETE", "/threads/{thread_id}", delete_thread, "Delete Thread", TAG, status=204),
+    Endpoint("POST", "/threads/{thread_id}/copy", copy_thread, "Copy Thread", TAG, response=Thread),
+    Endpoint(
+        "GET",
+        "/threads/{thread_id}/state",
+        get_state,
+        "Get Thread State",
+        TAG,
+        response=ThreadState,
+        query={"subgraphs": "boolean"},
+    ),
+    Endpoint(
+        "POST",
+        "/threads/{thread_id}/state",
+        update_state,
+        "Update Thread State",
+        TAG,
+        body=models.ThreadStateUpdate,
+        response=dict[str, Any],
+    ),
+    Endpoint(
+        "GET",
+        "/threads/{thread_id}/state/{checkpoint_id}",
+        get_state,
+        "Get Thread State At Checkpoint",
+        TAG,
+        response=ThreadState,
+        query={"subgraphs": "boolean"},
+    ),
+    Endpoint(
+        "POST",
+        "/threads/{thread_id}/state/checkpoint",
+        get_state_at_checkpoint,
+        "Get Thread State At Checkpoint",
+        TAG,
+        body=models.ThreadStateCheckpoint,
+        response=ThreadState,
+    ),
+    Endpoint(
+        "POST",
+        "/threads/{thread_id}/history",
+        history_post,
+        "Get Thread History",
+        TAG,
+        body=models.ThreadHistory,
+        response=STATES,
+    ),
+    Endpoint(
+        "GET",
+        "/threads/{thread_id}/history",
+        history_get,
+        "Get Thread History",
+        TAG,
+        response=STATES,
+        query={"limit": "integer", "before": "string"},
+    ),
+]

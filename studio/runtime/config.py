@@ -1,0 +1,147 @@
+"""Read a `langgraph.json` the way `langgraph dev` does, and the server's own options.
+
+The project file format belongs to LangGraph (langgraph_cli.schemas.Config); we read the keys the
+dev server honours, keep the ones later features use (store, checkpointer, auth, http), and take
+our own settings only from an `"lg_studio"` key or CLI flags, never from a second file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DEFAULT_CONFIG_NAME = "langgraph.json"
+DATA_DIR_NAME = ".lg-studio"
+
+
+class ConfigError(Exception):
+    """The project file cannot be used; the message says what to fix."""
+
+
+class GraphEntry(BaseModel):
+    """One entry of `graphs`: where the graph lives, and how the UI describes it."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    path: str
+    description: str | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _has_variable(cls, value: str) -> str:
+        if ":" not in value or not value.rsplit(":", 1)[1]:
+            raise ValueError(
+                f"'{value}' names no variable: expected './file.py:variable' or 'module:variable'"
+            )
+        return value
+
+
+class StudioOptions(BaseModel):
+    """Our settings under the `"lg_studio"` key of langgraph.json."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    jobs: int | None = Field(default=None, ge=1, le=1000)
+
+
+class ProjectFile(BaseModel):
+    """The validated content of langgraph.json; unknown keys are kept but unused."""
+
+    model_config = ConfigDict(extra="allow")
+
+    graphs: dict[str, GraphEntry]
+    dependencies: list[str] = Field(default_factory=list)
+    env: dict[str, str] | str | None = None
+    store: dict[str, Any] | None = None
+    checkpointer: dict[str, Any] | None = None
+    auth: dict[str, Any] | None = None
+    http: dict[str, Any] | None = None
+    webhooks: dict[str, Any] | None = None
+    lg_studio: StudioOptions = Field(default_factory=StudioOptions)
+
+    @field_validator("graphs", mode="before")
+    @classmethod
+    def _normalise_graphs(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        return {
+            graph_id: {"path": entry} if isinstance(entry, str) else entry
+            for graph_id, entry in value.items()
+        }
+
+
+@dataclass(frozen=True)
+class Project:
+    """A LangGraph project on disk: its folder and its parsed langgraph.json."""
+
+    root: Path
+    config_path: Path
+    file: ProjectFile
+
+    @property
+    def graphs(self) -> dict[str, GraphEntry]:
+        return self.file.graphs
+
+    def dependency_paths(self) -> list[Path]:
+        """Local folders among `dependencies`, which `langgraph dev` puts on sys.path."""
+        paths = []
+        for dep in self.file.dependencies:
+            if dep.startswith((".", "/")):
+                candidate = (self.root / dep).resolve()
+                if candidate.is_dir():
+                    paths.append(candidate)
+        return paths
+
+    def environment(self) -> dict[str, str]:
+        """The `env` entry: a mapping, or the variables of a dotenv file next to the config."""
+        env = self.file.env
+        if env is None:
+            return {}
+        if isinstance(env, dict):
+            return dict(env)
+        env_path = (self.root / env).resolve()
+        if not env_path.is_file():
+            raise ConfigError(f"env file '{env}' named in {self.config_path} does not exist")
+        return {k: v for k, v in dotenv_values(env_path).items() if v is not None}
+
+
+def load_project(config: Path | str) -> Project:
+    """Parse a project's langgraph.json; `config` may be the file or its folder."""
+    path = Path(config).expanduser()
+    if path.is_dir():
+        path = path / DEFAULT_CONFIG_NAME
+    path = path.resolve()
+    if not path.is_file():
+        raise ConfigError(f"No LangGraph project file at {path}")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path} is not valid JSON: {exc}") from exc
+    try:
+        project_file = ProjectFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"{path} is not a valid LangGraph project: {problems}") from exc
+    return Project(root=path.parent, config_path=path, file=project_file)
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """How one server process runs: where it listens, where it keeps data, how much it runs."""
+
+    host: str = "127.0.0.1"
+    port: int = 2024
+    data_dir: Path | None = None
+    jobs: int = field(default_factory=lambda: max(4, (os.cpu_count() or 1) * 4))
+
+    def resolved_data_dir(self, project: Project) -> Path:
+        return (self.data_dir or project.root / DATA_DIR_NAME).resolve()

@@ -1,0 +1,172 @@
+"""Execute one run: stream the graph into the run's log, then settle run and thread.
+
+The log gets the `metadata` event first and, when the graph raises, an `error` event with the
+exception's type and message; the run and its thread are updated in storage *before* the log
+closes, so a client that sees the end of the stream also sees the final statuses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from studio.protocol.schema import Run
+from studio.runtime import ids, serde
+from studio.runtime.graph_stream import run_config, stream_graph
+from studio.runtime.graphs import Graph, GraphRegistry
+from studio.runtime.records import RunOutcome
+from studio.runtime.state import interrupts_by_task
+from studio.runtime.storage.base import Storage
+from studio.runtime.streams import RunLog, StreamBroker
+
+logger = logging.getLogger(__name__)
+
+CancelAction = Literal["interrupt", "rollback"]
+MAX_ATTEMPTS = 3
+
+
+@dataclass
+class RunControl:
+    """How a running run was asked to stop, read when its task is cancelled."""
+
+    action: CancelAction | None = None
+    reason: str | None = None
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+class ExecutionAbandoned(Exception):
+    """The run was stopped by shutdown, not by anyone's request: it goes back to the queue."""
+
+
+@dataclass
+class RunExecutor:
+    storage: Storage
+    registry: GraphRegistry
+    broker: StreamBroker
+    checkpointer: BaseCheckpointSaver[Any]
+
+    async def execute(self, run: Run, attempt: int, control: RunControl) -> None:
+        kwargs = run["kwargs"]
+        log = self.broker.open(
+            run["run_id"], thread_id=run["thread_id"], resumable=bool(kwargs.get("resumable"))
+        )
+        graph_id: str = kwargs["config"]["configurable"]["graph_id"]
+        temporary = bool(kwargs.get("temporary"))
+        outcome: RunOutcome
+        try:
+            self._publish(log, "metadata", {"run_id": run["run_id"], "attempt": attempt})
+            if attempt > MAX_ATTEMPTS:
+                raise RuntimeError(
+                    f"Run {run['run_id']} exceeded max attempts ({MAX_ATTEMPTS}): the server "
+                    "stopped while running it too many times."
+                )
+            outcome = await self._stream(run, attempt, log, control, graph_id, temporary)
+        except ExecutionAbandoned:
+            await self.storage.requeue_run(run["run_id"], ids.now_iso())
+            log.close()
+            raise
+        except Exception as exc:
+            logger.exception("Run %s failed in graph '%s'", run["run_id"], graph_id)
+            error = serde.error_payload(exc)
+            self._publish(log, "error", error)
+            outcome = await self._settled(run, graph_id, temporary, "error", error=error)
+        try:
+            if temporary:
+                await self.storage.delete_thread(run["thread_id"])
+            else:
+                await self.storage.finish_run(run, outcome, graph_id, ids.now_iso())
+            if outcome.rolled_back:
+                await self.checkpointer.adelete_for_runs([run["run_id"]])
+        finally:
+            log.close()
+            control.done.set()
+
+    async def _stream(
+        self,
+        run: Run,
+        attempt: int,
+        log: RunLog,
+        control: RunControl,
+        graph_id: str,
+        temporary: bool,
+    ) -> RunOutcome:
+        config = run_config(run, attempt)
+        if attempt > 1 and await self._already_started(run, config):
+            run = {**run, "kwargs": {**run["kwargs"], "input": None, "command": None}}
+        try:
+            async with self.registry.graph(
+                graph_id,
+                config,
+                access="threads.create_run",
+                checkpointer=not temporary,
+                context=run["kwargs"].get("context"),
+            ) as graph:
+                async for event, payload in stream_graph(graph, run, config):
+                    self._publish(log, event, payload)
+                return await self._outcome(graph, run, temporary, "success")
+        except asyncio.CancelledError:
+            if control.action is None:
+                raise ExecutionAbandoned from None
+            if control.action == "rollback":
+                return RunOutcome("interrupted", rolled_back=True)
+            return await self._settled(run, graph_id, temporary, "interrupted")
+
+    async def _already_started(self, run: Run, config: RunnableConfig) -> bool:
+        """A retried run whose first attempt checkpointed continues instead of starting over."""
+        latest = await self.checkpointer.aget_tuple(
+            {"configurable": {"thread_id": run["thread_id"], "checkpoint_ns": ""}}
+        )
+        return latest is not None and latest.metadata.get("run_id") == run["run_id"]
+
+    async def _settled(
+        self,
+        run: Run,
+        graph_id: str,
+        temporary: bool,
+        status: Literal["success", "error", "interrupted"],
+        *,
+        error: dict[str, Any] | None = None,
+    ) -> RunOutcome:
+        """The outcome of a run that did not end normally: read what it left behind."""
+        if temporary:
+            return RunOutcome(status, error=error)
+        try:
+            async with self.registry.graph(
+                graph_id, run["kwargs"]["config"], access="threads.read"
+            ) as graph:
+                return await self._outcome(graph, run, temporary, status, error=error)
+        except Exception:
+            logger.exception("Could not read the final state of run %s", run["run_id"])
+            return RunOutcome(status, error=error)
+
+    async def _outcome(
+        self,
+        graph: Graph,
+        run: Run,
+        temporary: bool,
+        status: Literal["success", "error", "interrupted"],
+        *,
+        error: dict[str, Any] | None = None,
+    ) -> RunOutcome:
+        if temporary:
+            return RunOutcome(status, error=error)
+        snapshot = await graph.aget_state({"configurable": {"thread_id": run["thread_id"]}})
+        if not snapshot.config:
+            return RunOutcome(status, error=error)
+        return RunOutcome(
+            status,
+            values=serde.to_jsonable(snapshot.values),
+            next_nodes=tuple(snapshot.next),
+            interrupts=interrupts_by_task(snapshot),
+            error=error,
+            has_checkpoint=True,
+        )
+
+    @staticmethod
+    def _publish(log: RunLog, event: str, payload: Any) -> None:
+        log.append(event, serde.dumps(payload))

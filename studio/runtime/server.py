@@ -1,0 +1,122 @@
+"""Serving the app with uvicorn: headless in the foreground, or in a background thread.
+
+The thread form follows encode/uvicorn#742: a `uvicorn.Server` without signal handlers, run on
+its own event loop, started when `started` is set, stopped with `should_exit` and `join`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import Callable
+
+import uvicorn
+
+from studio.runtime.app import create_app
+from studio.runtime.config import Project, ServerOptions
+
+logger = logging.getLogger(__name__)
+
+
+class PortInUse(OSError):
+    """The requested port is taken; the message says how to choose another."""
+
+
+def _check_port(host: str, port: int) -> None:
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(
+                f"Cannot listen on {host}:{port} ({exc.strerror}); another server may be "
+                "running there. Choose another port with --port."
+            ) from None
+
+
+class _Server(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, on_started: Callable[[str], None]) -> None:
+        super().__init__(config)
+        self._on_started = on_started
+
+    def url(self) -> str:
+        sockets = [s for server in self.servers for s in server.sockets]
+        host, port = sockets[0].getsockname()[:2]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}"
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self._on_started(self.url())
+
+
+def _uvicorn_config(project: Project, options: ServerOptions, log_level: str) -> uvicorn.Config:
+    return uvicorn.Config(
+        create_app(project, options),
+        host=options.host,
+        port=options.port,
+        log_level=log_level,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+        # Long runs stream for hours: never let a keep-alive or stream timeout end them.
+        timeout_keep_alive=30,
+    )
+
+
+def serve(project: Project, options: ServerOptions, log_level: str = "info") -> int:
+    """Run the server in the foreground until interrupted; returns a process exit code."""
+    _check_port(options.host, options.port)
+    if options.host not in ("127.0.0.1", "localhost", "::1"):
+        logger.warning(
+            "Listening on %s: anyone who can reach this machine can run your graphs. "
+            "Bind 127.0.0.1 unless you mean it.",
+            options.host,
+        )
+
+    def announce(url: str) -> None:
+        print(f"lg-studio serving {project.config_path} at {url}", flush=True)  # noqa: T201
+        print(f"API docs: {url}/docs", flush=True)  # noqa: T201
+
+    server = _Server(_uvicorn_config(project, options, log_level), announce)
+    server.run()
+    return 0 if server.started else 1
+
+
+class ServerThread(threading.Thread):
+    """The embedded server of the studio: its own thread, its own loop, port 0 by default."""
+
+    def __init__(self, project: Project, options: ServerOptions) -> None:
+        super().__init__(name="lg-studio-runtime", daemon=True)
+        self.url: str | None = None
+        self.error: BaseException | None = None
+        self._ready = threading.Event()
+        self._server = _Server(_uvicorn_config(project, options, "warning"), self._started)
+
+    def _started(self, url: str) -> None:
+        self.url = url
+        self._ready.set()
+
+    def run(self) -> None:
+        try:
+            asyncio.run(self._server.serve())
+        except BaseException as exc:  # reported to the UI thread, never lost
+            self.error = exc
+        finally:
+            self._ready.set()
+
+    def wait_started(self, timeout: float | None = None) -> str:
+        self._ready.wait(timeout)
+        if self.url is None:
+            raise RuntimeError(f"the embedded server did not start: {self.error!r}")
+        return self.url
+
+    def stop(self, timeout: float = 15.0) -> None:
+        self._server.should_exit = True
+        with contextlib.suppress(RuntimeError):
+            self.join(timeout)

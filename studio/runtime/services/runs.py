@@ -1,0 +1,119 @@
+"""Creating runs: validation, config/context merging, double texting, and hand-off to the queue.
+
+Every way of starting a run (background, wait, stream, stateless, batch, later crons) comes
+through `create_run`, which follows LangGraph Server's `create_valid_run`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from studio.protocol.schema import Run
+from studio.runtime import ids
+from studio.runtime.api.models import RunCreateStateful, RunCreateStateless
+from studio.runtime.errors import ApiError
+from studio.runtime.records import RunRequest
+from studio.runtime.services.assistants import BOTH_CONFIGURABLE_AND_CONTEXT, resolve_assistant
+
+if TYPE_CHECKING:
+    from studio.runtime.context import Runtime
+
+BUSY_THREAD = (
+    "Thread is already running a task. Wait for it to finish or choose a different multitask "
+    "strategy."
+)
+
+
+def _config_and_context(
+    body: RunCreateStateful | RunCreateStateless,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    config = body.config.model_dump(exclude_none=True) if body.config else {}
+    context = dict(body.context or {})
+    configurable = dict(config.get("configurable") or {})
+    if configurable and context:
+        raise ApiError(400, BOTH_CONFIGURABLE_AND_CONTEXT)
+    if context:
+        configurable = {**context, "__context_provided__": True}
+    else:
+        context = dict(configurable)
+    config["configurable"] = configurable
+    return config, context
+
+
+async def create_run(
+    runtime: Runtime,
+    body: RunCreateStateful | RunCreateStateless,
+    *,
+    thread_id: str | None,
+    headers: dict[str, str],
+    run_id: str | None = None,
+) -> Run:
+    """Store a new run as pending (creating or marking its thread) and schedule it."""
+    assistant = await resolve_assistant(runtime, body.assistant_id)
+    stateless = isinstance(body, RunCreateStateless)
+    if thread_id is None:
+        thread_id = ids.uuid7()
+    temporary = isinstance(body, RunCreateStateless) and body.on_completion == "delete"
+    if (stateless or temporary) and body.command is not None and body.command.resume is not None:
+        raise ApiError(400, "You must provide a thread_id when resuming.")
+
+    config, context = _config_and_context(body)
+    configurable = config["configurable"]
+    if isinstance(body, RunCreateStateful):
+        if body.checkpoint_id is not None:
+            checkpoint_id = ids.canonical_uuid(body.checkpoint_id)
+            if checkpoint_id is None:
+                raise ApiError(422, "Invalid checkpoint ID: must be a UUID")
+            configurable["checkpoint_id"] = checkpoint_id
+        if body.checkpoint is not None:
+            configurable.update(body.checkpoint.model_dump(exclude_none=True))
+    configurable.update(headers)
+    after_seconds = body.after_seconds or 0
+    configurable["__after_seconds__"] = after_seconds
+
+    durability = body.durability or ("exit" if body.checkpoint_during is False else "async")
+    stream_mode = body.stream_mode or ["values"]
+    if isinstance(stream_mode, str):
+        stream_mode = [stream_mode]
+    strategy = body.multitask_strategy if isinstance(body, RunCreateStateful) else "enqueue"
+    kwargs: dict[str, Any] = {
+        "input": body.input,
+        "command": body.command.model_dump(exclude_unset=True) if body.command else None,
+        "config": config,
+        "context": context,
+        "stream_mode": list(stream_mode),
+        "interrupt_before": body.interrupt_before,
+        "interrupt_after": body.interrupt_after,
+        "webhook": body.webhook,
+        "feedback_keys": body.feedback_keys,
+        "temporary": temporary,
+        "subgraphs": body.stream_subgraphs,
+        "resumable": body.stream_resumable,
+        "checkpoint_during": body.checkpoint_during if body.checkpoint_during is not None else True,
+        "durability": durability,
+    }
+    request = RunRequest(
+        run_id=run_id or ids.uuid7(),
+        thread_id=thread_id,
+        assistant=assistant,
+        kwargs=kwargs,
+        metadata=dict(body.metadata or {}),
+        multitask_strategy=strategy,
+        if_not_exists=body.if_not_exists,
+        created_at=ids.now_iso(after_seconds),
+        now=ids.now_iso(),
+        temporary=temporary,
+        config=config,
+    )
+    inserted = await runtime.storage.create_run(request, reject_if_busy=strategy == "reject")
+    if inserted.run is None:
+        raise ApiError(409, BUSY_THREAD)
+    if strategy in ("interrupt", "rollback"):
+        for other in inserted.in_flight:
+            await runtime.queue.cancel(
+                other,
+                strategy,
+                f"superseded by run {request.run_id} (multitask_strategy={strategy})",
+            )
+    runtime.queue.submit(inserted.run)
+    return inserted.run

@@ -1,0 +1,564 @@
+"""Assistants, threads and runs in the embedded SQLite database.
+
+Each public method is one transaction run on the database thread (see sqlite_db), so the
+compound steps of LangGraph Server (insert a run and mark its thread busy; finish a run and
+settle its thread) are atomic and durable before the caller hears about them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, cast
+
+from studio.protocol.schema import (
+    Assistant,
+    AssistantVersion,
+    IfExists,
+    Run,
+    RunStatus,
+    Thread,
+)
+from studio.runtime import records
+from studio.runtime.records import RunOutcome, RunRequest
+from studio.runtime.storage import sqlite_rows as rows
+from studio.runtime.storage.base import (
+    AssistantQuery,
+    CancelOutcome,
+    Conflict,
+    NotFound,
+    Page,
+    RunInsert,
+    ThreadQuery,
+)
+from studio.runtime.storage.jsonmatch import sql_contains
+from studio.runtime.storage.sqlite_db import SqliteDatabase
+from studio.runtime.storage.sqlite_schema import MIGRATIONS
+
+ASSISTANT_COLUMNS = (
+    "assistant_id",
+    "graph_id",
+    "config",
+    "context",
+    "metadata",
+    "name",
+    "description",
+    "version",
+    "created_at",
+    "updated_at",
+)
+VERSION_COLUMNS = (
+    "assistant_id",
+    "version",
+    "graph_id",
+    "config",
+    "context",
+    "metadata",
+    "name",
+    "description",
+    "created_at",
+)
+THREAD_COLUMNS = (
+    "thread_id",
+    "created_at",
+    "updated_at",
+    "state_updated_at",
+    "metadata",
+    "status",
+    "config",
+    "values",
+    "interrupts",
+    "error",
+)
+RUN_COLUMNS = (
+    "run_id",
+    "thread_id",
+    "assistant_id",
+    "created_at",
+    "updated_at",
+    "status",
+    "metadata",
+    "kwargs",
+    "multitask_strategy",
+    "temporary",
+)
+ACTIVE = "('pending', 'running')"
+
+
+class SqliteStorage:
+    """The `Storage` of one project, in `<data_dir>/runtime.sqlite`."""
+
+    def __init__(self, path: Path) -> None:
+        self.db = SqliteDatabase(path, functions=[("json_contains", 2, sql_contains)])
+
+    async def open(self) -> None:
+        await self.db.open(MIGRATIONS)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    # assistants -------------------------------------------------------------------------
+
+    async def create_assistant(self, assistant: Assistant, if_exists: IfExists) -> Assistant:
+        return await self.db.transaction(_create_assistant, assistant, if_exists)
+
+    async def get_assistant(self, assistant_id: str) -> Assistant | None:
+        return await self.db.run(_get_assistant, assistant_id)
+
+    async def update_assistant(
+        self, assistant_id: str, changes: dict[str, Any], now: str
+    ) -> Assistant | None:
+        return await self.db.transaction(_update_assistant, assistant_id, changes, now)
+
+    async def delete_assistant(self, assistant_id: str) -> bool:
+        return await self.db.transaction(
+            _delete_returning, "DELETE FROM assistants WHERE assistant_id = ?", (assistant_id,)
+        )
+
+    async def search_assistants(self, query: AssistantQuery) -> Page[Assistant]:
+        return await self.db.run(_search_assistants, query)
+
+    async def count_assistants(self, query: AssistantQuery) -> int:
+        return await self.db.run(_count, "assistants", _assistant_where(query))
+
+    async def assistant_versions(
+        self, assistant_id: str, metadata: dict[str, Any] | None, limit: int, offset: int
+    ) -> list[AssistantVersion]:
+        return await self.db.run(_assistant_versions, assistant_id, metadata, limit, offset)
+
+    async def set_assistant_version(
+        self, assistant_id: str, version: int, now: str
+    ) -> Assistant | None:
+        return await self.db.transaction(_set_assistant_version, assistant_id, version, now)
+
+    # threads ----------------------------------------------------------------------------
+
+    async def create_thread(self, thread: Thread, if_exists: IfExists) -> Thread:
+        return await self.db.transaction(_create_thread, thread, if_exists)
+
+    async def get_thread(self, thread_id: str) -> Thread | None:
+        return await self.db.run(_get_thread, thread_id)
+
+    async def update_thread_metadata(
+        self, thread_id: str, metadata: dict[str, Any], now: str
+    ) -> Thread | None:
+        return await self.db.transaction(_update_thread_metadata, thread_id, metadata, now)
+
+    async def delete_thread(self, thread_id: str) -> bool:
+        return await self.db.transaction(
+            _delete_returning, "DELETE FROM threads WHERE thread_id = ?", (thread_id,)
+        )
+
+    async def search_threads(self, query: ThreadQuery) -> Page[Thread]:
+        return await self.db.run(_search_threads, query)
+
+    async def count_threads(self, query: ThreadQuery) -> int:
+        return await self.db.run(_count, "threads", _thread_where(query))
+
+    async def set_thread_state(
+        self,
+        thread_id: str,
+        *,
+        values: Any,
+        interrupts: dict[str, Any],
+        next_nodes: Sequence[str],
+        graph_id: str | None,
+        now: str,
+    ) -> Thread | None:
+        return await self.db.transaction(
+            _set_thread_state, thread_id, values, interrupts, next_nodes, graph_id, now
+        )
+
+    # runs -------------------------------------------------------------------------------
+
+    async def create_run(self, request: RunRequest, *, reject_if_busy: bool) -> RunInsert:
+        return await self.db.transaction(_create_run, request, reject_if_busy)
+
+    async def get_run(self, thread_id: str, run_id: str) -> Run | None:
+        return await self.db.run(_get_run, thread_id, run_id)
+
+    async def list_runs(
+        self, thread_id: str, *, limit: int, offset: int, status: RunStatus | None
+    ) -> list[Run]:
+        return await self.db.run(_list_runs, thread_id, limit, offset, status)
+
+    async def delete_run(self, thread_id: str, run_id: str) -> bool:
+        return await self.db.transaction(
+            _delete_returning,
+            "DELETE FROM runs WHERE run_id = ? AND thread_id = ?",
+            (run_id, thread_id),
+        )
+
+    async def in_flight_runs(self, thread_id: str) -> list[Run]:
+        return await self.db.run(_in_flight, thread_id)
+
+    async def active_runs(self) -> list[tuple[Run, int]]:
+        return await self.db.run(_active_runs)
+
+    async def start_run(self, run_id: str, now: str) -> int | None:
+        return await self.db.transaction(_start_run, run_id, now)
+
+    async def requeue_run(self, run_id: str, now: str) -> None:
+        await self.db.transaction(
+            _execute,
+            "UPDATE runs SET status = 'pending', updated_at = ? "
+            "WHERE run_id = ? AND status = 'running'",
+            (now, run_id),
+        )
+
+    async def finish_run(self, run: Run, outcome: RunOutcome, graph_id: str, now: str) -> None:
+        await self.db.transaction(_finish_run, run, outcome, graph_id, now)
+
+    async def cancel_run(self, run_id: str, action: str, now: str) -> CancelOutcome | None:
+        return await self.db.transaction(_cancel_run, run_id, action, now)
+
+
+# --- shared ------------------------------------------------------------------------------
+
+
+def _execute(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> None:
+    conn.execute(sql, params)
+
+
+def _delete_returning(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> bool:
+    return conn.execute(sql, params).rowcount > 0
+
+
+def _count(conn: sqlite3.Connection, table: str, where: rows.Where) -> int:
+    (total,) = conn.execute(f"SELECT COUNT(*) FROM {table} {where.sql()}", where.params).fetchone()
+    return int(total)
+
+
+# --- assistants ---------------------------------------------------------------------------
+
+
+def _get_assistant(conn: sqlite3.Connection, assistant_id: str) -> Assistant | None:
+    row = conn.execute("SELECT * FROM assistants WHERE assistant_id = ?", (assistant_id,))
+    found = row.fetchone()
+    return rows.assistant(found) if found else None
+
+
+def _insert_version(conn: sqlite3.Connection, assistant: Assistant) -> None:
+    version = records.version_of(assistant)
+    conn.execute(
+        rows.insert_sql("assistant_versions", VERSION_COLUMNS),
+        rows.encode(dict(version), rows.ASSISTANT_JSON),
+    )
+
+
+def _create_assistant(
+    conn: sqlite3.Connection, assistant: Assistant, if_exists: IfExists
+) -> Assistant:
+    existing = _get_assistant(conn, assistant["assistant_id"])
+    if existing is not None:
+        if if_exists == "do_nothing":
+            return existing
+        raise Conflict(f"Assistant '{assistant['assistant_id']}' already exists")
+    conn.execute(
+        rows.insert_sql("assistants", ASSISTANT_COLUMNS),
+        rows.encode(dict(assistant), rows.ASSISTANT_JSON),
+    )
+    _insert_version(conn, assistant)
+    return assistant
+
+
+def _update_assistant(
+    conn: sqlite3.Connection, assistant_id: str, changes: dict[str, Any], now: str
+) -> Assistant | None:
+    current = _get_assistant(conn, assistant_id)
+    if current is None:
+        return None
+    (latest,) = conn.execute(
+        "SELECT MAX(version) FROM assistant_versions WHERE assistant_id = ?", (assistant_id,)
+    ).fetchone()
+    updated = cast(Assistant, {**current, **changes})
+    updated["version"] = int(latest or 0) + 1
+    updated["updated_at"] = now
+    conn.execute(
+        rows.update_sql("assistants", ASSISTANT_COLUMNS, "assistant_id"),
+        rows.encode(dict(updated), rows.ASSISTANT_JSON),
+    )
+    _insert_version(conn, updated)
+    return updated
+
+
+def _assistant_where(query: AssistantQuery) -> rows.Where:
+    where = rows.Where()
+    if query.graph_id is not None:
+        where.add("graph_id = ?", query.graph_id)
+    if query.name:
+        where.add("instr(lower(name), lower(?)) > 0", query.name)
+    where.contains("metadata", query.metadata)
+    return where
+
+
+def _search_assistants(conn: sqlite3.Connection, query: AssistantQuery) -> Page[Assistant]:
+    where = _assistant_where(query)
+    order = rows.order_by(
+        query.sort_by,
+        query.sort_order,
+        "assistant_id",
+        nocase=query.sort_by in ("name", "graph_id"),
+    )
+    found = conn.execute(
+        f"SELECT * FROM assistants {where.sql()} {order} LIMIT ? OFFSET ?",
+        [*where.params, query.limit, query.offset],
+    ).fetchall()
+    return Page([rows.assistant(r) for r in found], _count(conn, "assistants", where))
+
+
+def _assistant_versions(
+    conn: sqlite3.Connection,
+    assistant_id: str,
+    metadata: dict[str, Any] | None,
+    limit: int,
+    offset: int,
+) -> list[AssistantVersion]:
+    where = rows.Where()
+    where.add("assistant_id = ?", assistant_id)
+    where.contains("metadata", metadata)
+    found = conn.execute(
+        f"SELECT * FROM assistant_versions {where.sql()} ORDER BY version DESC LIMIT ? OFFSET ?",
+        [*where.params, limit, offset],
+    ).fetchall()
+    return [rows.assistant_version(r) for r in found]
+
+
+def _set_assistant_version(
+    conn: sqlite3.Connection, assistant_id: str, version: int, now: str
+) -> Assistant | None:
+    current = _get_assistant(conn, assistant_id)
+    found = conn.execute(
+        "SELECT * FROM assistant_versions WHERE assistant_id = ? AND version = ?",
+        (assistant_id, version),
+    ).fetchone()
+    if current is None or found is None:
+        return None
+    chosen = rows.assistant_version(found)
+    updated = cast(
+        Assistant,
+        {
+            **current,
+            "graph_id": chosen["graph_id"],
+            "config": chosen["config"],
+            "context": chosen["context"],
+            "metadata": chosen["metadata"],
+            "name": chosen["name"],
+            "description": chosen["description"],
+            "version": chosen["version"],
+            "updated_at": now,
+        },
+    )
+    conn.execute(
+        rows.update_sql("assistants", ASSISTANT_COLUMNS, "assistant_id"),
+        rows.encode(dict(updated), rows.ASSISTANT_JSON),
+    )
+    return updated
+
+
+# --- threads ------------------------------------------------------------------------------
+
+
+def _get_thread(conn: sqlite3.Connection, thread_id: str) -> Thread | None:
+    found = conn.execute("SELECT * FROM threads WHERE thread_id = ?", (thread_id,)).fetchone()
+    return rows.thread(found) if found else None
+
+
+def _write_thread(conn: sqlite3.Connection, thread: Thread, *, insert: bool) -> None:
+    sql = (
+        rows.insert_sql("threads", THREAD_COLUMNS)
+        if insert
+        else rows.update_sql("threads", THREAD_COLUMNS, "thread_id")
+    )
+    conn.execute(sql, rows.encode(dict(thread), rows.THREAD_JSON))
+
+
+def _create_thread(conn: sqlite3.Connection, thread: Thread, if_exists: IfExists) -> Thread:
+    existing = _get_thread(conn, thread["thread_id"])
+    if existing is not None:
+        if if_exists == "do_nothing":
+            return existing
+        raise Conflict(f"Thread with ID {thread['thread_id']} already exists")
+    _write_thread(conn, thread, insert=True)
+    return thread
+
+
+def _update_thread_metadata(
+    conn: sqlite3.Connection, thread_id: str, metadata: dict[str, Any], now: str
+) -> Thread | None:
+    thread = _get_thread(conn, thread_id)
+    if thread is None:
+        return None
+    thread["metadata"] = {**thread["metadata"], **metadata}
+    thread["updated_at"] = now
+    _write_thread(conn, thread, insert=False)
+    return thread
+
+
+def _thread_where(query: ThreadQuery) -> rows.Where:
+    where = rows.Where()
+    if query.ids is not None:
+        marks = ", ".join("?" for _ in query.ids)
+        where.add(f"thread_id IN ({marks})", *query.ids)
+    if query.status is not None:
+        where.add("status = ?", query.status)
+    where.contains("metadata", query.metadata)
+    where.contains("values", query.values)
+    return where
+
+
+def _search_threads(conn: sqlite3.Connection, query: ThreadQuery) -> Page[Thread]:
+    where = _thread_where(query)
+    order = rows.order_by(query.sort_by, query.sort_order, "thread_id")
+    found = conn.execute(
+        f"SELECT * FROM threads {where.sql()} {order} LIMIT ? OFFSET ?",
+        [*where.params, query.limit, query.offset],
+    ).fetchall()
+    return Page([rows.thread(r) for r in found], _count(conn, "threads", where))
+
+
+def _has_in_flight(conn: sqlite3.Connection, thread_id: str) -> bool:
+    found = conn.execute(
+        f"SELECT 1 FROM runs WHERE thread_id = ? AND status IN {ACTIVE} LIMIT 1", (thread_id,)
+    ).fetchone()
+    return found is not None
+
+
+def _set_thread_state(
+    conn: sqlite3.Connection,
+    thread_id: str,
+    values: Any,
+    interrupts: dict[str, Any],
+    next_nodes: Sequence[str],
+    graph_id: str | None,
+    now: str,
+) -> Thread | None:
+    thread = _get_thread(conn, thread_id)
+    if thread is None:
+        return None
+    thread["values"] = values
+    thread["interrupts"] = interrupts
+    if _has_in_flight(conn, thread_id):
+        thread["status"] = "busy"
+    else:
+        thread["status"] = "interrupted" if next_nodes else "idle"
+    if graph_id is not None:
+        thread["metadata"] = {**thread["metadata"], "graph_id": graph_id}
+    thread["updated_at"] = now
+    thread["state_updated_at"] = now
+    _write_thread(conn, thread, insert=False)
+    return thread
+
+
+# --- runs ---------------------------------------------------------------------------------
+
+
+def _get_run(conn: sqlite3.Connection, thread_id: str, run_id: str) -> Run | None:
+    found = conn.execute(
+        "SELECT * FROM runs WHERE run_id = ? AND thread_id = ?", (run_id, thread_id)
+    ).fetchone()
+    return rows.run(found) if found else None
+
+
+def _in_flight(conn: sqlite3.Connection, thread_id: str) -> list[Run]:
+    found = conn.execute(
+        f"SELECT * FROM runs WHERE thread_id = ? AND status IN {ACTIVE} ORDER BY created_at",
+        (thread_id,),
+    ).fetchall()
+    return [rows.run(r) for r in found]
+
+
+def _list_runs(
+    conn: sqlite3.Connection, thread_id: str, limit: int, offset: int, status: RunStatus | None
+) -> list[Run]:
+    where = rows.Where()
+    where.add("thread_id = ?", thread_id)
+    if status is not None:
+        where.add("status = ?", status)
+    found = conn.execute(
+        f"SELECT * FROM runs {where.sql()} ORDER BY created_at DESC, run_id DESC LIMIT ? OFFSET ?",
+        [*where.params, limit, offset],
+    ).fetchall()
+    return [rows.run(r) for r in found]
+
+
+def _create_run(conn: sqlite3.Connection, request: RunRequest, reject_if_busy: bool) -> RunInsert:
+    existing = _get_thread(conn, request.thread_id)
+    if existing is None and request.if_not_exists != "create":
+        raise NotFound(f"Thread '{request.thread_id}' not found")
+    in_flight = _in_flight(conn, request.thread_id) if existing is not None else []
+    if in_flight and reject_if_busy:
+        return RunInsert(None, in_flight)
+    thread = records.thread_for_run(existing, request, request.now)
+    if thread is not existing:
+        _write_thread(conn, thread, insert=existing is None)
+    run = records.run_for_request(existing, request, request.now)
+    record = {**run, "temporary": int(request.temporary)}
+    conn.execute(rows.insert_sql("runs", RUN_COLUMNS), rows.encode(record, rows.RUN_JSON))
+    return RunInsert(run, in_flight)
+
+
+def _active_runs(conn: sqlite3.Connection) -> list[tuple[Run, int]]:
+    found = conn.execute(
+        f"SELECT * FROM runs WHERE status IN {ACTIVE} ORDER BY created_at, run_id"
+    ).fetchall()
+    return [(rows.run(r), int(r["attempt"])) for r in found]
+
+
+def _start_run(conn: sqlite3.Connection, run_id: str, now: str) -> int | None:
+    found = conn.execute(
+        "UPDATE runs SET status = 'running', attempt = attempt + 1, updated_at = ? "
+        "WHERE run_id = ? AND status = 'pending' RETURNING attempt",
+        (now, run_id),
+    ).fetchone()
+    return int(found[0]) if found else None
+
+
+def _finish_run(
+    conn: sqlite3.Connection, run: Run, outcome: RunOutcome, graph_id: str, now: str
+) -> None:
+    if outcome.rolled_back:
+        conn.execute("DELETE FROM runs WHERE run_id = ?", (run["run_id"],))
+    else:
+        conn.execute(
+            "UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?",
+            (outcome.run_status, now, run["run_id"]),
+        )
+    thread = _get_thread(conn, run["thread_id"])
+    if thread is None:
+        return
+    updated = records.thread_after_run(
+        thread, outcome, graph_id, _has_in_flight(conn, run["thread_id"]), now
+    )
+    _write_thread(conn, updated, insert=False)
+
+
+def _cancel_run(
+    conn: sqlite3.Connection, run_id: str, action: str, now: str
+) -> CancelOutcome | None:
+    """Mark a pending or running run interrupted at once, as the reference does; a pending run
+    cancelled with rollback is deleted, and its thread goes back to idle."""
+    found = conn.execute(
+        f"SELECT thread_id, status FROM runs WHERE run_id = ? AND status IN {ACTIVE}", (run_id,)
+    ).fetchone()
+    if found is None:
+        return None
+    thread_id = found["thread_id"]
+    outcome: CancelOutcome
+    if action == "rollback" and found["status"] == "pending":
+        conn.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
+        outcome = "deleted"
+    else:
+        conn.execute(
+            "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE run_id = ?",
+            (now, run_id),
+        )
+        outcome = "interrupted"
+    if found["status"] == "pending" and not _has_in_flight(conn, thread_id):
+        conn.execute(
+            "UPDATE threads SET status = 'idle', updated_at = ? "
+            "WHERE thread_id = ? AND status = 'busy'",
+            (now, thread_id),
+        )
+    return outcome

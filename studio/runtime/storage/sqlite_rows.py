@@ -1,0 +1,92 @@
+"""Row <-> dict conversion and query building shared by the SQLite storage modules."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any, cast
+
+import orjson
+
+from studio.protocol.schema import Assistant, AssistantVersion, Run, Thread
+
+
+def dump(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def load(text: str | bytes | None) -> Any:
+    return None if text is None else orjson.loads(text)
+
+
+ASSISTANT_JSON = ("config", "context", "metadata")
+THREAD_JSON = ("metadata", "config", "values", "interrupts", "error")
+RUN_JSON = ("metadata", "kwargs")
+
+
+def _decode(row: sqlite3.Row, json_columns: Iterable[str]) -> dict[str, Any]:
+    data = dict(row)
+    for column in json_columns:
+        if column in data:
+            data[column] = load(data[column])
+    return data
+
+
+def assistant(row: sqlite3.Row) -> Assistant:
+    return cast(Assistant, _decode(row, ASSISTANT_JSON))
+
+
+def assistant_version(row: sqlite3.Row) -> AssistantVersion:
+    return cast(AssistantVersion, _decode(row, ASSISTANT_JSON))
+
+
+def thread(row: sqlite3.Row) -> Thread:
+    return cast(Thread, _decode(row, THREAD_JSON))
+
+
+def run(row: sqlite3.Row) -> Run:
+    data = _decode(row, RUN_JSON)
+    data.pop("attempt", None)
+    data.pop("temporary", None)
+    return cast(Run, data)
+
+
+def encode(record: dict[str, Any], json_columns: Iterable[str]) -> dict[str, Any]:
+    columns = set(json_columns)
+    return {k: dump(v) if k in columns else v for k, v in record.items()}
+
+
+def insert_sql(table: str, columns: Sequence[str], verb: str = "INSERT") -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join(f":{c}" for c in columns)
+    return f"{verb} INTO {table} ({names}) VALUES ({marks})"
+
+
+def update_sql(table: str, columns: Sequence[str], key: str) -> str:
+    sets = ", ".join(f'"{c}" = :{c}' for c in columns if c != key)
+    return f'UPDATE {table} SET {sets} WHERE "{key}" = :{key}'
+
+
+class Where:
+    """An AND of SQL conditions with their parameters, built up clause by clause."""
+
+    def __init__(self) -> None:
+        self.clauses: list[str] = []
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.clauses.append(clause)
+        self.params.extend(params)
+
+    def contains(self, column: str, pattern: dict[str, Any] | None) -> None:
+        if pattern:
+            self.add(f'json_contains("{column}", ?)', dump(pattern))
+
+    def sql(self) -> str:
+        return f"WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
+
+
+def order_by(column: str, order: str, tiebreak: str, *, nocase: bool = False) -> str:
+    direction = "ASC" if order == "asc" else "DESC"
+    collate = " COLLATE NOCASE" if nocase else ""
+    return f'ORDER BY "{column}"{collate} {direction}, "{tiebreak}" {direction}'
