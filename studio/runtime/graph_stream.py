@@ -27,6 +27,7 @@ from langgraph.types import Command, Send
 
 import studio
 from studio.protocol.schema import Run
+from studio.runtime.state import checkpoint_of
 from studio.runtime.graphs import Graph
 
 Event = tuple[str, Any]
@@ -157,6 +158,8 @@ async def stream_graph(graph: Graph, run: Run, config: RunnableConfig) -> AsyncI
                 return assembler.feed(chunk)
             return []
         if mode in requested:
+            if mode == "debug" and chunk.get("type") == "checkpoint":
+                chunk = {**chunk, "payload": _debug_checkpoint(chunk["payload"])}
             return [(_named(mode, namespace), chunk)]
         return []
 
@@ -177,6 +180,23 @@ async def stream_graph(graph: Graph, run: Run, config: RunnableConfig) -> AsyncI
         namespace, mode, chunk = part if subgraphs else (None, *part)
         for item in translate(namespace, mode, chunk):
             yield item
+
+
+def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
+    """Debug checkpoints carry `checkpoint` objects too, as the server sends them."""
+    tasks = []
+    for task in payload.get("tasks", []):
+        state = task.get("state")
+        if isinstance(state, dict) and state.get("configurable"):
+            task = {k: v for k, v in task.items() if k != "state"}
+            task["checkpoint"] = state["configurable"]
+        tasks.append(task)
+    return {
+        **payload,
+        "checkpoint": checkpoint_of(payload.get("config")),
+        "parent_checkpoint": checkpoint_of(payload.get("parent_config")),
+        "tasks": tasks,
+    }
 
 
 def _context_schema(graph: Graph) -> dict[str, Any] | None:

@@ -83,7 +83,7 @@ async def get_state(
         if graph is None:
             return dict(EMPTY_STATE)  # type: ignore[return-value]
         snapshot = await graph.aget_state(_state_config(thread_id, checkpoint), subgraphs=subgraphs)
-    if checkpoint and checkpoint.get("checkpoint_id") and snapshot.config is None:
+    if checkpoint and checkpoint.get("checkpoint_id") and snapshot.metadata is None:
         raise not_found(
             f"Checkpoint '{checkpoint['checkpoint_id']}' not found in thread {thread_id}"
         )
