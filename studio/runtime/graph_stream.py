@@ -27,8 +27,8 @@ from langgraph.types import Command, Send
 
 import studio
 from studio.protocol.schema import Run
-from studio.runtime.state import checkpoint_of
 from studio.runtime.graphs import Graph
+from studio.runtime.state import checkpoint_of
 
 Event = tuple[str, Any]
 
