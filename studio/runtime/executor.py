@@ -22,7 +22,7 @@ from studio.runtime.graphs import Graph, GraphRegistry
 from studio.runtime.records import RunOutcome
 from studio.runtime.state import interrupts_by_task
 from studio.runtime.storage.base import Storage
-from studio.runtime.streams import RunLog, StreamBroker
+from studio.runtime.streams import EventLog, StreamBroker
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ class RunExecutor:
 
     async def execute(self, run: Run, attempt: int, control: RunControl) -> None:
         kwargs = run["kwargs"]
-        log = self.broker.open(
+        log = self.broker.run_log(
             run["run_id"], thread_id=run["thread_id"], resumable=bool(kwargs.get("resumable"))
         )
         graph_id: str = kwargs["config"]["configurable"]["graph_id"]
@@ -84,13 +84,18 @@ class RunExecutor:
                 await self.checkpointer.adelete_for_runs([run["run_id"]])
         finally:
             log.close()
+            self.broker.publish_thread(
+                run["thread_id"],
+                "metadata",
+                serde.dumps({"status": "run_done", "run_id": run["run_id"]}),
+            )
             control.done.set()
 
     async def _stream(
         self,
         run: Run,
         attempt: int,
-        log: RunLog,
+        log: EventLog,
         control: RunControl,
         graph_id: str,
         temporary: bool,
@@ -167,6 +172,5 @@ class RunExecutor:
             has_checkpoint=True,
         )
 
-    @staticmethod
-    def _publish(log: RunLog, event: str, payload: Any) -> None:
-        log.append(event, serde.dumps(payload))
+    def _publish(self, log: EventLog, event: str, payload: Any) -> None:
+        self.broker.publish(log, event, serde.dumps(payload))

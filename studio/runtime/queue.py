@@ -90,7 +90,7 @@ class RunQueue:
             return True
         self._forget(run)
         if outcome is not None:
-            self._executor.broker.open(run["run_id"]).close()
+            self._executor.broker.run_log(run["run_id"]).close()
         return outcome is not None
 
     async def wait_done(self, run_id: str) -> None:

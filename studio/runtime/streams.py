@@ -1,6 +1,7 @@
-"""Per-run event logs that any number of clients follow, join late, or resume.
+"""Event logs that any number of clients follow, join late, or resume: one per run, and one
+per watched thread (all its runs, run ends, and state updates).
 
-Every event gets a per-run sequence number that becomes its SSE id, unique and increasing
+Every event gets a per-log sequence number that becomes its SSE id, unique and increasing
 (LangGraph Server's in-memory ids are millisecond stamps that collide, so a resume can skip
 events; ours cannot). A run's log is kept while it runs and for a grace period after, so a
 client that reconnects with `Last-Event-ID` gets exactly what it missed. Followers wake once
@@ -25,10 +26,6 @@ class StreamEvent:
     data: bytes
 
     @property
-    def id(self) -> str:
-        return str(self.seq)
-
-    @property
     def mode(self) -> str:
         """The stream mode, without the `|namespace` of subgraph events."""
         return self.event.split("|", 1)[0]
@@ -45,16 +42,18 @@ def parse_event_id(value: str | None) -> int | None:
         return 0
 
 
-@dataclass
-class RunLog:
-    """The events of one run and the followers waiting for more."""
+@dataclass(eq=False)
+class EventLog:
+    """An append-only list of events and the followers waiting for more."""
 
-    run_id: str
+    key: str
     thread_id: str | None = None
     resumable: bool = False
+    closes: bool = True
     events: list[StreamEvent] = field(default_factory=list)
     closed: bool = False
-    closed_at: float | None = None
+    idle_since: float | None = None
+    followers: int = 0
     _waiter: asyncio.Future[None] | None = None
 
     def append(self, event: str, data: bytes) -> StreamEvent:
@@ -66,7 +65,7 @@ class RunLog:
     def close(self) -> None:
         if not self.closed:
             self.closed = True
-            self.closed_at = time.monotonic()
+            self.idle_since = time.monotonic()
             self._wake()
 
     def _wake(self) -> None:
@@ -74,7 +73,7 @@ class RunLog:
             self._waiter.set_result(None)
         self._waiter = None
 
-    async def changed(self) -> None:
+    async def _changed(self) -> None:
         if self._waiter is None:
             self._waiter = asyncio.get_running_loop().create_future()
         await asyncio.shield(self._waiter)
@@ -82,48 +81,78 @@ class RunLog:
     async def follow(self, after: int) -> AsyncIterator[list[StreamEvent]]:
         """Batches of events with seq > `after` until the log is closed and drained."""
         cursor = after
-        while True:
-            if cursor < len(self.events):
-                batch = self.events[cursor:]
-                cursor = len(self.events)
-                yield batch
-                continue
-            if self.closed:
-                return
-            await self.changed()
+        self.followers += 1
+        try:
+            while True:
+                if cursor < len(self.events):
+                    batch = self.events[cursor:]
+                    cursor = len(self.events)
+                    yield batch
+                    continue
+                if self.closed:
+                    return
+                await self._changed()
+        finally:
+            self.followers -= 1
+            if self.followers == 0:
+                self.idle_since = time.monotonic()
+
+    def expired(self, now: float) -> bool:
+        """Unwatched, and past its grace period: a run log once the run ended, a thread log
+        once nobody follows it."""
+        if self.followers or self.idle_since is None or (self.closes and not self.closed):
+            return False
+        ttl = RESUMABLE_TTL_SECONDS if self.resumable else DEFAULT_TTL_SECONDS
+        return now - self.idle_since > ttl
 
 
 class StreamBroker:
-    """All run logs of this process, by run id."""
+    """The logs of this process: runs by run id, watched threads by thread id."""
 
     def __init__(self) -> None:
-        self._logs: dict[str, RunLog] = {}
+        self._runs: dict[str, EventLog] = {}
+        self._threads: dict[str, EventLog] = {}
 
-    def open(self, run_id: str, *, thread_id: str | None = None, resumable: bool = False) -> RunLog:
+    def run_log(
+        self, run_id: str, *, thread_id: str | None = None, resumable: bool = False
+    ) -> EventLog:
         """The log of a run, created if needed (a streaming request opens it before the run)."""
         self._expire()
-        log = self._logs.get(run_id)
+        log = self._runs.get(run_id)
         if log is None:
-            log = self._logs[run_id] = RunLog(run_id, thread_id, resumable)
+            log = self._runs[run_id] = EventLog(run_id, thread_id, resumable)
         else:
             log.resumable = log.resumable or resumable
             log.thread_id = log.thread_id or thread_id
         return log
 
-    def get(self, run_id: str) -> RunLog | None:
-        return self._logs.get(run_id)
+    def get_run_log(self, run_id: str) -> EventLog | None:
+        return self._runs.get(run_id)
 
     def discard(self, run_id: str) -> None:
-        self._logs.pop(run_id, None)
+        self._runs.pop(run_id, None)
+
+    def thread_log(self, thread_id: str) -> EventLog:
+        """The log of a thread that someone watches (created on first watch)."""
+        self._expire()
+        log = self._threads.get(thread_id)
+        if log is None:
+            log = self._threads[thread_id] = EventLog(thread_id, closes=False)
+        return log
+
+    def publish(self, log: EventLog, event: str, data: bytes) -> None:
+        """Append to a run's log, and to its thread's log when the thread is watched."""
+        log.append(event, data)
+        if log.thread_id is not None and (watched := self._threads.get(log.thread_id)):
+            watched.append(event, data)
+
+    def publish_thread(self, thread_id: str, event: str, data: bytes) -> None:
+        """An event of the thread itself (a run ended, its state was updated)."""
+        if watched := self._threads.get(thread_id):
+            watched.append(event, data)
 
     def _expire(self) -> None:
         now = time.monotonic()
-        expired = [
-            run_id
-            for run_id, log in self._logs.items()
-            if log.closed_at is not None
-            and now - log.closed_at
-            > (RESUMABLE_TTL_SECONDS if log.resumable else DEFAULT_TTL_SECONDS)
-        ]
-        for run_id in expired:
-            del self._logs[run_id]
+        for logs in (self._runs, self._threads):
+            for key in [key for key, log in logs.items() if log.expired(now)]:
+                del logs[key]

@@ -120,6 +120,23 @@ def query_int(request: Request, name: str, default: int, *, minimum: int = 0) ->
     return number
 
 
+def query_list(request: Request, *names: str) -> list[str]:
+    """A list parameter sent as repeated keys, a JSON array, or a comma list (clients send
+    all three: the Python SDK repeats keys, other clients send arrays)."""
+    values: list[str] = []
+    for name in names:
+        for value in request.query_params.getlist(name):
+            if value.startswith("["):
+                try:
+                    parsed = orjson.loads(value)
+                except orjson.JSONDecodeError:
+                    raise ApiError(422, f"Invalid {name}: {value}") from None
+                values.extend(str(v) for v in parsed)
+            else:
+                values.extend(v for v in value.split(",") if v)
+    return values
+
+
 def pagination_headers(offset: int, returned: int, total: int) -> dict[str, str]:
     """`X-Pagination-Total` (a real total, unlike the reference) and `-Next` when more rows."""
     headers = {"X-Pagination-Total": str(total)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,6 +19,7 @@ from studio.runtime.api.http import (
     path_uuid,
     query_bool,
     query_int,
+    query_list,
     read_json,
     runtime,
     select_fields,
@@ -31,7 +31,7 @@ from studio.runtime.errors import ApiError, not_found
 from studio.runtime.run_result import RunResult, thread_result
 from studio.runtime.services import threads as thread_service
 from studio.runtime.services.runs import create_run
-from studio.runtime.streams import RunLog, parse_event_id
+from studio.runtime.streams import EventLog, parse_event_id
 
 Body = models.RunCreateStateful | models.RunCreateStateless
 
@@ -58,11 +58,11 @@ def _final(rt: Runtime, thread_id: str, temporary: bool) -> Any:
 
 async def _start(
     request: Request, body: Body, thread_id: str | None
-) -> tuple[Runtime, Run, RunLog]:
+) -> tuple[Runtime, Run, EventLog]:
     """Open the run's log before the run exists, so no early event can be missed."""
     rt = runtime(request)
     run_id = ids.uuid7()
-    log = rt.broker.open(run_id, thread_id=thread_id, resumable=body.stream_resumable)
+    log = rt.broker.run_log(run_id, thread_id=thread_id, resumable=body.stream_resumable)
     try:
         run = await create_run(
             rt,
@@ -205,11 +205,11 @@ async def delete_run(request: Request) -> Response:
 
 async def join_run(request: Request) -> Response:
     rt, thread_id, run_id, run = await _existing_run(request)
-    log = rt.broker.get(run_id)
+    log = rt.broker.get_run_log(run_id)
     headers = _locations(thread_id, run_id, "join")
     if log is None or log.closed:
         if run["status"] in ("pending", "running"):
-            log = rt.broker.open(run_id, thread_id=thread_id)
+            log = rt.broker.run_log(run_id, thread_id=thread_id)
         else:
             thread = await rt.storage.get_thread(thread_id)
             return Response(thread_result(thread), media_type="application/json", headers=headers)
@@ -223,28 +223,12 @@ async def join_run(request: Request) -> Response:
     )
 
 
-def _stream_modes(request: Request) -> list[str]:
-    """`stream_mode` as repeated keys, a JSON array, or a comma list (clients send all three)."""
-    modes: list[str] = []
-    for name in ("stream_mode", "stream_modes"):
-        for value in request.query_params.getlist(name):
-            if value.startswith("["):
-                try:
-                    parsed = orjson.loads(value)
-                except orjson.JSONDecodeError:
-                    raise ApiError(422, f"Invalid {name}: {value}") from None
-                modes.extend(str(m) for m in parsed)
-            else:
-                modes.extend(m for m in value.split(",") if m)
-    return modes
-
-
 async def join_run_stream(request: Request) -> Response:
     rt, thread_id, run_id, run = await _existing_run(request)
     last_event_id = parse_event_id(request.headers.get("last-event-id"))
-    log = rt.broker.get(run_id)
+    log = rt.broker.get_run_log(run_id)
     if log is None:
-        log = rt.broker.open(run_id, thread_id=thread_id)
+        log = rt.broker.run_log(run_id, thread_id=thread_id)
         if run["status"] not in ("pending", "running"):
             log.close()
     after = len(log.events) if last_event_id is None else min(last_event_id, len(log.events))
@@ -252,7 +236,7 @@ async def join_run_stream(request: Request) -> Response:
     return event_stream(
         log,
         after=after,
-        keep=mode_filter(_stream_modes(request)),
+        keep=mode_filter(query_list(request, "stream_mode", "stream_modes")),
         on_disconnect=cancel,
         headers=_locations(thread_id, run_id, "stream"),
     )
@@ -274,7 +258,7 @@ async def cancel_run(request: Request) -> Response:
             "No matching runs to cancel. Please verify the thread ID and run IDs are correct, "
             "and the runs haven't been deleted or completed."
         )
-    log = rt.broker.open(run_id, thread_id=thread_id)
+    log = rt.broker.run_log(run_id, thread_id=thread_id)
     after = len(log.events)
     await rt.queue.cancel(run, action, f"{action} requested via POST .../runs/{run_id}/cancel")
     if not query_bool(request, "wait"):

@@ -16,7 +16,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.responses import StreamingResponse
 
 from studio.runtime.run_result import RunResult
-from studio.runtime.streams import RunLog, StreamEvent
+from studio.runtime.streams import EventLog, StreamEvent
 
 HEARTBEAT_SECONDS = 5.0
 
@@ -46,7 +46,7 @@ def mode_filter(modes: Collection[str]) -> Callable[[StreamEvent], bool]:
 
 
 def event_stream(
-    log: RunLog,
+    log: EventLog,
     *,
     after: int,
     keep: Callable[[StreamEvent], bool] = lambda e: True,
@@ -74,7 +74,7 @@ def event_stream(
 
 
 def result_body(
-    log: RunLog,
+    log: EventLog,
     *,
     after: int,
     final: Callable[[RunResult], Awaitable[bytes]],

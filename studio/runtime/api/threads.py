@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,13 +22,16 @@ from studio.runtime.api.http import (
     path_uuid,
     query_bool,
     query_int,
+    query_list,
     runtime,
     select_fields,
 )
+from studio.runtime.api.streaming import event_stream
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.records import new_thread
 from studio.runtime.services import threads as service
 from studio.runtime.storage.base import ThreadQuery
+from studio.runtime.streams import StreamEvent, parse_event_id
 from studio.runtime.thread_extract import extract_paths, validate_extract
 
 
@@ -212,6 +217,35 @@ async def history_get(request: Request) -> Response:
     return json_response(states)
 
 
+def _thread_events(modes: list[str]) -> Callable[[StreamEvent], bool]:
+    """`run_modes` (run events), `lifecycle` (run starts and ends), `state_update`."""
+    wanted = set(modes or ["run_modes"])
+
+    def keep(event: StreamEvent) -> bool:
+        if event.event == "state_update":
+            return "state_update" in wanted
+        if "run_modes" in wanted:
+            return True
+        if "lifecycle" in wanted and event.event == "metadata":
+            data = orjson.loads(event.data)
+            return data.get("status") == "run_done" or "attempt" in data
+        return False
+
+    return keep
+
+
+async def join_thread_stream(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    rt = runtime(request)
+    await service.get_thread(rt, thread_id)
+    log = rt.broker.thread_log(thread_id)
+    last_event_id = parse_event_id(request.headers.get("last-event-id"))
+    after = len(log.events) if last_event_id is None else min(last_event_id, len(log.events))
+    return event_stream(
+        log, after=after, keep=_thread_events(query_list(request, "stream_mode", "stream_modes"))
+    )
+
+
 TAG = "Threads"
 STATES = list[ThreadState]
 ENDPOINTS = [
@@ -298,6 +332,15 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadStateCheckpoint,
         response=ThreadState,
+    ),
+    Endpoint(
+        "GET",
+        "/threads/{thread_id}/stream",
+        join_thread_stream,
+        "Join Thread Stream",
+        TAG,
+        streams=True,
+        query={"stream_mode": "string"},
     ),
     Endpoint(
         "POST",

@@ -132,7 +132,13 @@ async def history(
 async def _refresh_thread(
     runtime: Runtime, graph: Graph, thread_id: str, graph_id: str
 ) -> StateSnapshot:
+    """After a state update: the thread row follows, and watchers hear `state_update`."""
     snapshot = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+    runtime.broker.publish_thread(
+        thread_id,
+        "state_update",
+        serde.dumps({"state": thread_state(snapshot), "thread_id": thread_id}),
+    )
     await runtime.storage.set_thread_state(
         thread_id,
         values=serde.to_jsonable(snapshot.values),
