@@ -73,6 +73,7 @@ class ServerProcess:
                 self.kill()
                 raise RuntimeError("server did not start:\n" + "".join(self.output)) from None
             if line is None:
+                self.kill()
                 raise RuntimeError("server exited during start-up:\n" + "".join(self.output))
             match = _URL.search(line)
             if match:
