@@ -160,7 +160,7 @@ class Run(TypedDict):
     metadata: Json
     kwargs: Json
     multitask_strategy: MultitaskStrategy
-    cancel_reason: NotRequired[str | None]
+    langsmith_session_name: NotRequired[str | None]
 
 
 class RunError(TypedDict):

@@ -18,11 +18,13 @@ from studio.runtime.checkpointer import StudioSqliteSaver
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.executor import RunExecutor
 from studio.runtime.graphs import GraphRegistry, prepend_sys_path
+from studio.runtime.headers import HeaderPolicy
 from studio.runtime.queue import RunQueue
 from studio.runtime.services.assistants import register_system_assistants
 from studio.runtime.storage.base import Storage
 from studio.runtime.storage.sqlite import SqliteStorage
 from studio.runtime.streams import StreamBroker
+from studio.runtime.webhook_policy import WebhookPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +40,8 @@ class Runtime:
     broker: StreamBroker
     queue: RunQueue
     _store_conn: aiosqlite.Connection
+    header_policy: HeaderPolicy = field(default_factory=HeaderPolicy)
+    webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -64,7 +68,17 @@ class Runtime:
         executor = RunExecutor(storage, registry, broker, checkpointer)
         queue = RunQueue(storage, executor, jobs)
         runtime = cls(
-            project, options, storage, registry, checkpointer, store, broker, queue, store_conn
+            project,
+            options,
+            storage,
+            registry,
+            checkpointer,
+            store,
+            broker,
+            queue,
+            store_conn,
+            HeaderPolicy.from_http_config(project.file.http),
+            WebhookPolicy.from_config(project.file.webhooks),
         )
         await register_system_assistants(runtime)
         await queue.start()

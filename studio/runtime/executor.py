@@ -119,7 +119,8 @@ class RunExecutor:
                 raise ExecutionAbandoned from None
             if control.action == "rollback":
                 return RunOutcome("interrupted", rolled_back=True)
-            return await self._settled(run, graph_id, temporary, "interrupted")
+            stopped = {"error": "UserInterrupt", "message": control.reason or "run interrupted"}
+            return await self._settled(run, graph_id, temporary, "interrupted", error=stopped)
 
     async def _already_started(self, run: Run, config: RunnableConfig) -> bool:
         """A retried run whose first attempt checkpointed continues instead of starting over."""

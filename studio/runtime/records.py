@@ -134,7 +134,10 @@ def thread_for_run(existing: Thread | None, request: RunRequest, now: str) -> Th
 
 
 def run_for_request(existing: Thread | None, request: RunRequest, now: str) -> Run:
-    """The run row: config and metadata merged from assistant, thread and request."""
+    """The run row: config and metadata merged from assistant, thread and request.
+
+    `existing` is the thread as the run left it (marked busy, graph and assistant recorded), or
+    None when the run created it, which is what LangGraph Server merges from."""
     assistant = request.assistant
     config = request.config
     thread_config = existing["config"] if existing else {}
@@ -142,6 +145,7 @@ def run_for_request(existing: Thread | None, request: RunRequest, now: str) -> R
         configurable_of(config).get("user_id")
         or configurable_of(thread_config).get("user_id")
         or configurable_of(assistant["config"]).get("user_id")
+        or configurable_of(config).get("langgraph_auth_user_id", "")
     )
     configurable = merge_jsonb(
         configurable_of(assistant["config"]),
@@ -184,6 +188,7 @@ def run_for_request(existing: Thread | None, request: RunRequest, now: str) -> R
         "metadata": metadata,
         "kwargs": kwargs,
         "multitask_strategy": request.multitask_strategy,
+        "langsmith_session_name": None,
     }
 
 
@@ -196,6 +201,7 @@ class RunOutcome:
     next_nodes: tuple[str, ...] = ()
     interrupts: dict[str, list[Interrupt]] = field(default_factory=dict)
     error: dict[str, Any] | None = None
+    """Kept on the thread: why the run failed, or how it was stopped (`UserInterrupt`)."""
     has_checkpoint: bool = False
     rolled_back: bool = False
 
@@ -205,7 +211,7 @@ def thread_after_run(
 ) -> Thread:
     """LangGraph Server's thread status machine at the end of a run."""
     status: ThreadStatus
-    if outcome.error is not None:
+    if outcome.run_status == "error":
         status = "error"
     elif outcome.next_nodes:
         status = "interrupted"

@@ -324,3 +324,98 @@ async def test_delete_run(client: LangGraphClient) -> None:
     with pytest.raises(httpx.HTTPStatusError) as gone:
         await client.runs.get(thread["thread_id"], run["run_id"])
     assert gone.value.response.status_code == 404
+
+
+async def test_webhook_urls_are_checked(server: ServerProcess) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        thread = (await http.post("/threads", json={})).json()
+        for url, reason in [
+            ("/internal/hook", "absolute"),
+            ("http://127.0.0.1:9/hook", "Loopback"),
+            ("ftp://example.com/hook", "scheme"),
+        ]:
+            response = await http.post(
+                f"/threads/{thread['thread_id']}/runs",
+                json={"assistant_id": "echo", "webhook": url},
+            )
+            assert response.status_code == 422, url
+            assert reason in response.json()["detail"]
+        assert (await http.get(f"/threads/{thread['thread_id']}/runs")).json() == []
+
+
+async def test_stateless_stream_points_at_a_joinable_location(server: ServerProcess) -> None:
+    async with (
+        httpx.AsyncClient(base_url=server.url) as http,
+        http.stream(
+            "POST",
+            "/runs/stream",
+            json={
+                "assistant_id": "custom",
+                "input": {"n": 2},
+                "stream_mode": "custom",
+                "on_completion": "keep",
+            },
+        ) as response,
+    ):
+        location = response.headers["location"]
+        run_id = location.split("/")[2]
+        assert location == f"/runs/{run_id}/stream"
+        assert response.headers["content-location"] == f"/runs/{run_id}"
+        first = [line async for line in response.aiter_lines()]
+    assert any(line.startswith("event: custom") for line in first)
+    async with (
+        httpx.AsyncClient(base_url=server.url) as http,
+        http.stream("GET", location, headers={"Last-Event-ID": "-"}) as replay,
+    ):
+        assert replay.status_code == 200
+        lines = [line async for line in replay.aiter_lines()]
+    assert sum(line == "event: custom" for line in lines) == 2
+
+
+async def test_update_state_with_an_unknown_node_is_a_client_error(
+    client: LangGraphClient,
+) -> None:
+    thread = await client.threads.create()
+    await client.runs.wait(thread["thread_id"], "echo", input=HELLO)
+    with pytest.raises(httpx.HTTPStatusError) as bad:
+        await client.threads.update_state(thread["thread_id"], {"count": 1}, as_node="nope")
+    assert bad.value.response.status_code == 400
+    assert "nope" in bad.value.response.json()["detail"]
+
+
+async def test_create_thread_with_supersteps(
+    client: LangGraphClient, server: ServerProcess
+) -> None:
+    thread = await client.threads.create(
+        graph_id="echo",
+        supersteps=[
+            {
+                "updates": [
+                    {
+                        "values": {"messages": [{"role": "human", "content": "s1"}]},
+                        "as_node": "__start__",
+                    }
+                ]
+            },
+            {"updates": [{"values": {"count": 5}, "as_node": "respond"}]},
+        ],
+    )
+    state = await client.threads.get_state(thread["thread_id"])
+    assert state["values"]["count"] == 5
+    assert state["values"]["messages"][0]["content"] == "s1"
+    assert thread["values"]["count"] == 5
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        no_graph = await http.post(
+            "/threads", json={"supersteps": [{"updates": [{"values": {}, "as_node": "x"}]}]}
+        )
+        assert no_graph.status_code == 400
+        bad_node = await http.post(
+            "/threads",
+            json={
+                "metadata": {"graph_id": "echo"},
+                "thread_id": (tid := str(uuid.uuid4())),
+                "supersteps": [{"updates": [{"values": {"count": 1}, "as_node": "nope"}]}],
+            },
+        )
+        assert bad_node.status_code == 400
+        assert (await http.get(f"/threads/{tid}")).status_code == 404, "nothing half-written"

@@ -105,7 +105,7 @@ async def test_join_stream_filters_modes(client: LangGraphClient, server: Server
             tid, run["run_id"], stream_mode="updates", last_event_id="-"
         )
     ]
-    assert joined == ["metadata", "updates"]
+    assert joined == ["updates"], "a filtered join sends only the modes asked for"
 
 
 async def test_thread_stream_sees_runs_and_state_updates(

@@ -114,7 +114,7 @@ def _assistant_config(request: Request, assistant: Assistant) -> RunnableConfig:
     config: dict[str, Any] = dict(assistant["config"])
     config["configurable"] = {
         **(config.get("configurable") or {}),
-        **configurable_headers(request.headers),
+        **configurable_headers(request),
     }
     return cast(RunnableConfig, config)
 

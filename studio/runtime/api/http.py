@@ -145,20 +145,9 @@ def pagination_headers(offset: int, returned: int, total: int) -> dict[str, str]
     return headers
 
 
-_PRIVATE_HEADERS = frozenset({"x-api-key", "x-tenant-id", "x-service-key"})
-
-
-def configurable_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    """Request headers a graph may read from `configurable`, as LangGraph Server passes them:
-    every `x-*` header but the credentials, and the user agent."""
-    picked = {
-        name: value
-        for name, value in headers.items()
-        if (name.startswith("x-") and name not in _PRIVATE_HEADERS) or name == "user-agent"
-    }
-    if "x-request-id" in headers:
-        picked["langgraph_request_id"] = headers["x-request-id"]
-    return picked
+def configurable_headers(request: Request) -> dict[str, str]:
+    """The request headers the project lets graphs read from `configurable`."""
+    return runtime(request).header_policy.configurable(request.headers)
 
 
 def select_fields(rows: list[Any], select: list[str] | None) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from starlette.requests import Request
@@ -36,6 +37,14 @@ from studio.runtime.streams import EventLog, parse_event_id
 Body = models.RunCreateStateful | models.RunCreateStateless
 
 
+def _run_context(request: Request) -> dict[str, Any]:
+    """What a run's configurable learns from its request: passed headers and a request id."""
+    return {
+        **configurable_headers(request),
+        "langgraph_request_id": request.headers.get("x-request-id") or str(uuid.uuid4()),
+    }
+
+
 def _locations(thread_id: str | None, run_id: str, suffix: str) -> dict[str, str]:
     base = f"/threads/{thread_id}/runs/{run_id}" if thread_id else f"/runs/{run_id}"
     return {"Location": f"{base}/{suffix}", "Content-Location": base}
@@ -43,7 +52,11 @@ def _locations(thread_id: str | None, run_id: str, suffix: str) -> dict[str, str
 
 def _canceller(rt: Runtime, run: Run) -> Any:
     def cancel() -> None:
-        rt.spawn(rt.queue.cancel(run, "interrupt", "client disconnected"))
+        rt.spawn(
+            rt.queue.cancel(
+                run, "interrupt", "client disconnected from the run stream (on_disconnect=cancel)"
+            )
+        )
 
     return cancel
 
@@ -68,7 +81,7 @@ async def _start(
             rt,
             body,
             thread_id=thread_id,
-            headers=configurable_headers(request.headers),
+            headers=_run_context(request),
             run_id=run_id,
         )
     except BaseException:
@@ -84,7 +97,7 @@ async def create_thread_run(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
     body = await parse_body(request, models.RunCreateStateful)
     run = await create_run(
-        runtime(request), body, thread_id=thread_id, headers=configurable_headers(request.headers)
+        runtime(request), body, thread_id=thread_id, headers=_run_context(request)
     )
     return json_response(
         run, headers={"Content-Location": f"/threads/{thread_id}/runs/{run['run_id']}"}
@@ -93,21 +106,19 @@ async def create_thread_run(request: Request) -> Response:
 
 async def create_stateless_run(request: Request) -> Response:
     body = await parse_body(request, models.RunCreateStateless)
-    run = await create_run(
-        runtime(request), body, thread_id=None, headers=configurable_headers(request.headers)
-    )
+    run = await create_run(runtime(request), body, thread_id=None, headers=_run_context(request))
     return json_response(run, headers={"Content-Location": f"/runs/{run['run_id']}"})
 
 
 async def create_batch(request: Request) -> Response:
     payload = await read_json(request)
-    if not isinstance(payload, list):
-        raise ApiError(422, "Invalid request: body must be a JSON array of runs")
+    if not isinstance(payload, list) or not payload:
+        raise ApiError(422, "Invalid request: body must be a non-empty JSON array of runs")
     bodies = [
         validate(models.RunCreateStateless, item, f"body[{i}]") for i, item in enumerate(payload)
     ]
     rt = runtime(request)
-    headers = configurable_headers(request.headers)
+    headers = _run_context(request)
     runs = [await create_run(rt, body, thread_id=None, headers=headers) for body in bodies]
     return json_response(runs)
 
@@ -119,7 +130,7 @@ async def _stream(request: Request, body: Body, thread_id: str | None) -> Respon
         log,
         after=0,
         on_disconnect=on_disconnect,
-        headers=_locations(run["thread_id"], run["run_id"], "stream"),
+        headers=_locations(thread_id, run["run_id"], "stream"),
     )
 
 
@@ -173,7 +184,7 @@ async def list_runs(request: Request) -> Response:
     return json_response(select_fields(list(runs), request.query_params.getlist("select")))
 
 
-async def _existing_run(request: Request) -> tuple[Runtime, str, str, Run]:
+async def _existing_run(request: Request) -> tuple[Runtime, Run]:
     thread_id = path_uuid(request, "thread_id", "thread")
     run_id = path_uuid(request, "run_id", "run")
     rt = runtime(request)
@@ -181,16 +192,17 @@ async def _existing_run(request: Request) -> tuple[Runtime, str, str, Run]:
     run = await rt.storage.get_run(thread_id, run_id)
     if run is None:
         raise not_found(f"Run {run_id} not found in thread {thread_id}")
-    return rt, thread_id, run_id, run
+    return rt, run
 
 
 async def get_run(request: Request) -> Response:
-    _, _, _, run = await _existing_run(request)
+    _, run = await _existing_run(request)
     return json_response(run)
 
 
 async def delete_run(request: Request) -> Response:
-    rt, thread_id, run_id, run = await _existing_run(request)
+    rt, run = await _existing_run(request)
+    thread_id, run_id = run["thread_id"], run["run_id"]
     if run["status"] in ("pending", "running"):
         await rt.queue.cancel(run, "interrupt", "run deleted")
         await rt.queue.wait_done(run_id)
@@ -204,7 +216,8 @@ async def delete_run(request: Request) -> Response:
 
 
 async def join_run(request: Request) -> Response:
-    rt, thread_id, run_id, run = await _existing_run(request)
+    rt, run = await _existing_run(request)
+    thread_id, run_id = run["thread_id"], run["run_id"]
     log = rt.broker.get_run_log(run_id)
     headers = _locations(thread_id, run_id, "join")
     if log is None or log.closed:
@@ -224,7 +237,23 @@ async def join_run(request: Request) -> Response:
 
 
 async def join_run_stream(request: Request) -> Response:
-    rt, thread_id, run_id, run = await _existing_run(request)
+    rt, run = await _existing_run(request)
+    return _join_stream(request, rt, run)
+
+
+async def join_stateless_run_stream(request: Request) -> Response:
+    """`GET /runs/{run_id}/stream`: where a stateless stream's `Location` points (the reference
+    advertises this path but does not serve it, so its clients cannot reconnect)."""
+    run_id = path_uuid(request, "run_id", "run")
+    rt = runtime(request)
+    run = await rt.storage.find_run(run_id)
+    if run is None:
+        raise not_found(f"Run {run_id} not found")
+    return _join_stream(request, rt, run)
+
+
+def _join_stream(request: Request, rt: Runtime, run: Run) -> Response:
+    run_id, thread_id = run["run_id"], run["thread_id"]
     last_event_id = parse_event_id(request.headers.get("last-event-id"))
     log = rt.broker.get_run_log(run_id)
     if log is None:
@@ -238,7 +267,7 @@ async def join_run_stream(request: Request) -> Response:
         after=after,
         keep=mode_filter(query_list(request, "stream_mode", "stream_modes")),
         on_disconnect=cancel,
-        headers=_locations(thread_id, run_id, "stream"),
+        headers=_locations(None if run["kwargs"].get("temporary") else thread_id, run_id, "stream"),
     )
 
 
@@ -260,7 +289,9 @@ async def cancel_run(request: Request) -> Response:
         )
     log = rt.broker.run_log(run_id, thread_id=thread_id)
     after = len(log.events)
-    await rt.queue.cancel(run, action, f"{action} requested via POST .../runs/{run_id}/cancel")
+    await rt.queue.cancel(
+        run, action, f"{action} requested via POST /threads/{{thread_id}}/runs/{{run_id}}/cancel"
+    )
     if not query_bool(request, "wait"):
         return Response(status_code=202)
     return result_body(
@@ -419,6 +450,15 @@ ENDPOINTS = [
         TAG_STATELESS,
         body=models.RunCreateStateless,
         response=RUN_LIST,
+    ),
+    Endpoint(
+        "GET",
+        "/runs/{run_id}/stream",
+        join_stateless_run_stream,
+        "Join Stateless Run Stream",
+        TAG_STATELESS,
+        streams=True,
+        query={"stream_mode": "string"},
     ),
     Endpoint(
         "POST",

@@ -30,7 +30,8 @@ def sse_frame(event: StreamEvent) -> bytes:
 
 def mode_filter(modes: Collection[str]) -> Callable[[StreamEvent], bool]:
     """Join-stream filter: by mode (subgraph events match their mode; `messages` and
-    `messages-tuple` match every `messages*` event); `metadata` and `error` always pass."""
+    `messages-tuple` match every `messages*` event), as LangGraph Server filters. An `error`
+    always passes: a client must learn that the run failed whatever it asked to see."""
     wanted = set(modes)
     if not wanted:
         return lambda event: True
@@ -38,7 +39,7 @@ def mode_filter(modes: Collection[str]) -> Callable[[StreamEvent], bool]:
 
     def keep(event: StreamEvent) -> bool:
         mode = event.mode
-        if mode in ("metadata", "error") or mode in wanted:
+        if mode == "error" or mode in wanted:
             return True
         return messages and mode.startswith("messages")
 

@@ -44,11 +44,22 @@ async def create_thread(request: Request) -> Response:
             raise ApiError(422, "Invalid thread ID: must be a UUID")
     else:
         thread_id = ids.uuid7()
-    thread = await rt.storage.create_thread(
-        new_thread(thread_id, body.metadata or {}, ids.now_iso()), body.if_exists
-    )
-    if body.supersteps and thread["thread_id"] == thread_id:
-        await service.apply_supersteps(rt, thread, [step.model_dump() for step in body.supersteps])
+    if body.supersteps and not (body.metadata or {}).get("graph_id"):
+        raise ApiError(
+            400,
+            "A thread created with supersteps needs `metadata.graph_id`: the graph whose state "
+            "the supersteps update.",
+        )
+    requested = new_thread(thread_id, body.metadata or {}, ids.now_iso())
+    thread = await rt.storage.create_thread(requested, body.if_exists)
+    if body.supersteps and thread == requested:
+        try:
+            await service.apply_supersteps(
+                rt, thread, [step.model_dump() for step in body.supersteps]
+            )
+        except ApiError:
+            await service.delete_thread(rt, thread_id)  # all or nothing
+            raise
         thread = await service.get_thread(rt, thread_id)
     return json_response(thread)
 
@@ -150,7 +161,7 @@ async def get_state(request: Request) -> Response:
         thread_id,
         checkpoint={"checkpoint_id": checkpoint_id} if checkpoint_id else None,
         subgraphs=query_bool(request, "subgraphs"),
-        headers=configurable_headers(request.headers),
+        headers=configurable_headers(request),
     )
     return json_response(state)
 
@@ -163,7 +174,7 @@ async def get_state_at_checkpoint(request: Request) -> Response:
         thread_id,
         checkpoint=body.checkpoint.model_dump(exclude_none=True),
         subgraphs=body.subgraphs,
-        headers=configurable_headers(request.headers),
+        headers=configurable_headers(request),
     )
     return json_response(state)
 
@@ -180,7 +191,7 @@ async def update_state(request: Request) -> Response:
         values=body.values,
         as_node=body.as_node,
         checkpoint=checkpoint or None,
-        headers=configurable_headers(request.headers),
+        headers=configurable_headers(request),
     )
     return json_response(result)
 
@@ -198,7 +209,7 @@ async def history_post(request: Request) -> Response:
         else before.model_dump(exclude_none=True),
         metadata=body.metadata,
         checkpoint=body.checkpoint.model_dump(exclude_none=True) if body.checkpoint else None,
-        headers=configurable_headers(request.headers),
+        headers=configurable_headers(request),
     )
     return json_response(states)
 
@@ -212,7 +223,7 @@ async def history_get(request: Request) -> Response:
         before=request.query_params.get("before"),
         metadata=None,
         checkpoint=None,
-        headers=configurable_headers(request.headers),
+        headers=configurable_headers(request),
     )
     return json_response(states)
 

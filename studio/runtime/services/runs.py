@@ -6,6 +6,7 @@ through `create_run`, which follows LangGraph Server's `create_valid_run`.
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from studio.protocol.schema import Run
@@ -17,6 +18,13 @@ from studio.runtime.services.assistants import BOTH_CONFIGURABLE_AND_CONTEXT, re
 
 if TYPE_CHECKING:
     from studio.runtime.context import Runtime
+
+# The identity fields LangGraph Server sets on every run when no custom auth is configured.
+_UNAUTHENTICATED: dict[str, Any] = {
+    "langgraph_auth_user": None,
+    "langgraph_auth_user_id": "",
+    "langgraph_auth_permissions": [],
+}
 
 BUSY_THREAD = (
     "Thread is already running a task. Wait for it to finish or choose a different multitask "
@@ -45,7 +53,7 @@ async def create_run(
     body: RunCreateStateful | RunCreateStateless,
     *,
     thread_id: str | None,
-    headers: dict[str, str],
+    headers: dict[str, Any],
     run_id: str | None = None,
 ) -> Run:
     """Store a new run as pending (creating or marking its thread) and schedule it."""
@@ -57,6 +65,8 @@ async def create_run(
     if (stateless or temporary) and body.command is not None and body.command.resume is not None:
         raise ApiError(400, "You must provide a thread_id when resuming.")
 
+    if body.webhook is not None:
+        runtime.webhook_policy.check(body.webhook)
     config, context = _config_and_context(body)
     configurable = config["configurable"]
     if isinstance(body, RunCreateStateful):
@@ -67,7 +77,9 @@ async def create_run(
             configurable["checkpoint_id"] = checkpoint_id
         if body.checkpoint is not None:
             configurable.update(body.checkpoint.model_dump(exclude_none=True))
+    configurable.update(_UNAUTHENTICATED)
     configurable.update(headers)
+    configurable["__request_start_time_ms__"] = int(time.time() * 1000)
     after_seconds = body.after_seconds or 0
     configurable["__after_seconds__"] = after_seconds
 

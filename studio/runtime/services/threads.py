@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
 from langchain_core.runnables import RunnableConfig
+from langgraph.errors import InvalidUpdateError
 from langgraph.types import StateSnapshot, StateUpdate
 
 from studio.protocol.schema import Thread, ThreadState
@@ -32,6 +33,10 @@ async def get_thread(runtime: Runtime, thread_id: str) -> Thread:
     if thread is None:
         raise not_found(f"Thread with ID {thread_id} not found")
     return thread
+
+
+# What LangGraph raises when an update does not fit the graph: the client's input is wrong.
+_BAD_UPDATE = (InvalidUpdateError, ValueError, KeyError, TypeError)
 
 
 def _no_graph(thread: Thread) -> ApiError:
@@ -171,9 +176,10 @@ async def update_state(
         if graph is None:
             raise _no_graph(thread)
         config = _state_config(thread_id, checkpoint)
+        config["configurable"]["graph_id"] = thread["metadata"]["graph_id"]
         try:
             next_config = await graph.aupdate_state(config, values, as_node=as_node)
-        except (ValueError, KeyError, TypeError) as exc:
+        except _BAD_UPDATE as exc:
             raise ApiError(400, f"Cannot update the state: {exc}") from None
         await _refresh_thread(runtime, graph, thread_id, thread["metadata"]["graph_id"])
     configurable = dict(next_config["configurable"])
@@ -190,9 +196,7 @@ async def apply_supersteps(
     """Seed a new thread's state from a list of supersteps (`POST /threads` with supersteps)."""
     async with thread_graph(runtime, thread, {}, "threads.update") as graph:
         if graph is None:
-            raise ApiError(
-                400, "Creating a thread with supersteps needs a graph_id in its metadata"
-            )
+            raise _no_graph(thread)
         updates = [
             [
                 StateUpdate(
@@ -209,8 +213,10 @@ async def apply_supersteps(
             for step in supersteps
         ]
         try:
-            await graph.abulk_update_state(_state_config(thread["thread_id"], None), updates)
-        except (ValueError, KeyError, TypeError) as exc:
+            config = _state_config(thread["thread_id"], None)
+            config["configurable"]["graph_id"] = thread["metadata"]["graph_id"]
+            await graph.abulk_update_state(config, updates)
+        except _BAD_UPDATE as exc:
             raise ApiError(400, f"Cannot apply supersteps: {exc}") from None
         await _refresh_thread(runtime, graph, thread["thread_id"], thread["metadata"]["graph_id"])
 

@@ -178,6 +178,9 @@ class SqliteStorage:
     async def get_run(self, thread_id: str, run_id: str) -> Run | None:
         return await self.db.run(_get_run, thread_id, run_id)
 
+    async def find_run(self, run_id: str) -> Run | None:
+        return await self.db.run(_find_run, run_id)
+
     async def list_runs(
         self, thread_id: str, *, limit: int, offset: int, status: RunStatus | None
     ) -> list[Run]:
@@ -461,6 +464,11 @@ def _get_run(conn: sqlite3.Connection, thread_id: str, run_id: str) -> Run | Non
     return rows.run(found) if found else None
 
 
+def _find_run(conn: sqlite3.Connection, run_id: str) -> Run | None:
+    found = conn.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
+    return rows.run(found) if found else None
+
+
 def _in_flight(conn: sqlite3.Connection, thread_id: str) -> list[Run]:
     found = conn.execute(
         f"SELECT * FROM runs WHERE thread_id = ? AND status IN {ACTIVE} ORDER BY created_at",
@@ -493,7 +501,7 @@ def _create_run(conn: sqlite3.Connection, request: RunRequest, reject_if_busy: b
     thread = records.thread_for_run(existing, request, request.now)
     if thread is not existing:
         _write_thread(conn, thread, insert=existing is None)
-    run = records.run_for_request(existing, request, request.now)
+    run = records.run_for_request(thread if existing is not None else None, request, request.now)
     record = {**run, "temporary": int(request.temporary)}
     conn.execute(rows.insert_sql("runs", RUN_COLUMNS), rows.encode(record, rows.RUN_JSON))
     return RunInsert(run, in_flight)
