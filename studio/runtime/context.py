@@ -38,10 +38,11 @@ class Runtime:
     checkpointer: StudioSqliteSaver
     store: BaseStore
     broker: StreamBroker
+    executor: RunExecutor
     queue: RunQueue
-    _store_conn: aiosqlite.Connection
-    header_policy: HeaderPolicy = field(default_factory=HeaderPolicy)
-    webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
+    store_conn: aiosqlite.Connection
+    header_policy: HeaderPolicy
+    webhook_policy: WebhookPolicy
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
@@ -68,21 +69,26 @@ class Runtime:
         executor = RunExecutor(storage, registry, broker, checkpointer)
         queue = RunQueue(storage, executor, jobs)
         runtime = cls(
-            project,
-            options,
-            storage,
-            registry,
-            checkpointer,
-            store,
-            broker,
-            queue,
-            store_conn,
-            HeaderPolicy.from_http_config(project.file.http),
-            WebhookPolicy.from_config(project.file.webhooks),
+            project=project,
+            options=options,
+            storage=storage,
+            registry=registry,
+            checkpointer=checkpointer,
+            store=store,
+            broker=broker,
+            executor=executor,
+            queue=queue,
+            store_conn=store_conn,
+            header_policy=HeaderPolicy.from_http_config(project.file.http),
+            webhook_policy=WebhookPolicy.from_config(project.file.webhooks),
         )
         await register_system_assistants(runtime)
         await queue.start()
         return runtime
+
+    def serving_at(self, url: str) -> None:
+        """The server learned its URL (the port may have been chosen by the OS)."""
+        self.executor.api_url = url
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run `work` in the background, keeping a reference until it is done."""
@@ -95,5 +101,5 @@ class Runtime:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.queue.stop()
         await self.checkpointer.close()
-        await self._store_conn.close()
+        await self.store_conn.close()
         await self.storage.close()

@@ -49,6 +49,7 @@ class RunExecutor:
     registry: GraphRegistry
     broker: StreamBroker
     checkpointer: BaseCheckpointSaver[Any]
+    api_url: str | None = None
 
     async def execute(self, run: Run, attempt: int, control: RunControl) -> None:
         kwargs = run["kwargs"]
@@ -100,7 +101,7 @@ class RunExecutor:
         graph_id: str,
         temporary: bool,
     ) -> RunOutcome:
-        config = run_config(run, attempt)
+        config = run_config(run, attempt, self.api_url)
         if attempt > 1 and await self._already_started(run, config):
             run = {**run, "kwargs": {**run["kwargs"], "input": None, "command": None}}
         try:

@@ -25,8 +25,8 @@ from langchain_core.messages import (
 from langchain_core.runnables import RunnableConfig
 from langgraph.types import Command, Send
 
-import studio
 from studio.protocol.schema import Run
+from studio.runtime import API_COMPAT_VERSION
 from studio.runtime.graphs import Graph
 from studio.runtime.state import checkpoint_of
 
@@ -63,18 +63,19 @@ def _filter_context(context: Any, schema: dict[str, Any] | None) -> Any:
     return {k: v for k, v in context.items() if k in properties}
 
 
-def run_config(run: Run, attempt: int) -> RunnableConfig:
+def run_config(run: Run, attempt: int, api_url: str | None) -> RunnableConfig:
     """The RunnableConfig a run executes with: its merged config plus server metadata."""
     kwargs = run["kwargs"]
     config = cast(RunnableConfig, copy.deepcopy(kwargs.get("config") or {}))
-    configurable = config.setdefault("configurable", {})
-    configurable.pop("__context_provided__", None)
+    config.setdefault("configurable", {})
     metadata = config.setdefault("metadata", {})
     metadata["run_attempt"] = attempt
     metadata["langgraph_version"] = langgraph.version.__version__
-    metadata["langgraph_api_version"] = studio.__version__
+    metadata["langgraph_api_version"] = API_COMPAT_VERSION
     metadata["langgraph_plan"] = "developer"
     metadata["langgraph_host"] = "self-hosted"
+    if api_url:
+        metadata["langgraph_api_url"] = api_url
     if attempt == 1:
         config["run_id"] = UUID(run["run_id"])
     return config

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 import uvicorn
+from starlette.applications import Starlette
 
 from studio.runtime.app import create_app
 from studio.runtime.config import Project, ServerOptions
@@ -40,8 +41,11 @@ def _check_port(host: str, port: int) -> None:
 
 
 class _Server(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, on_started: Callable[[str], None]) -> None:
+    def __init__(
+        self, app: Starlette, config: uvicorn.Config, on_started: Callable[[str], None]
+    ) -> None:
         super().__init__(config)
+        self._app = app
         self._on_started = on_started
 
     def url(self) -> str:
@@ -53,12 +57,14 @@ class _Server(uvicorn.Server):
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
         if self.started:
-            self._on_started(self.url())
+            url = self.url()
+            self._app.state.runtime.serving_at(url)
+            self._on_started(url)
 
 
-def _uvicorn_config(project: Project, options: ServerOptions, log_level: str) -> uvicorn.Config:
+def _uvicorn_config(app: Starlette, options: ServerOptions, log_level: str) -> uvicorn.Config:
     return uvicorn.Config(
-        create_app(project, options),
+        app,
         host=options.host,
         port=options.port,
         log_level=log_level,
@@ -83,7 +89,8 @@ def serve(project: Project, options: ServerOptions, log_level: str = "info") -> 
         print(f"lg-studio serving {project.config_path} at {url}", flush=True)  # noqa: T201
         print(f"API docs: {url}/docs", flush=True)  # noqa: T201
 
-    server = _Server(_uvicorn_config(project, options, log_level), announce)
+    app = create_app(project, options)
+    server = _Server(app, _uvicorn_config(app, options, log_level), announce)
     server.run()
     return 0 if server.started else 1
 
@@ -96,7 +103,8 @@ class ServerThread(threading.Thread):
         self.url: str | None = None
         self.error: BaseException | None = None
         self._ready = threading.Event()
-        self._server = _Server(_uvicorn_config(project, options, "warning"), self._started)
+        app = create_app(project, options)
+        self._server = _Server(app, _uvicorn_config(app, options, "warning"), self._started)
 
     def _started(self, url: str) -> None:
         self.url = url

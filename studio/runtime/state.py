@@ -54,7 +54,8 @@ def thread_state(snapshot: StateSnapshot) -> ThreadState:
                 "id": task.id,
                 "name": task.name,
                 "path": list(task.path),
-                "error": task.error,
+                # The server shows a failed task's error as its repr: "ValueError('kaboom')".
+                "error": repr(task.error) if isinstance(task.error, Exception) else task.error,
                 "interrupts": [interrupt_record(i) for i in task.interrupts],
                 "checkpoint": task.state["configurable"]
                 if task.state is not None and not isinstance(task.state, StateSnapshot)

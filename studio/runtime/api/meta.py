@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 import studio
+from studio.runtime import API_COMPAT_VERSION
 from studio.runtime.api.http import Endpoint, json_response, query_bool, runtime
 from studio.runtime.errors import ApiError
 from studio.runtime.storage.base import ThreadQuery
@@ -47,13 +48,14 @@ async def ok(request: Request) -> Response:
             await rt.storage.count_threads(ThreadQuery(limit=1))
         except Exception as exc:
             raise ApiError(500, f"Storage is not answering: {exc}") from None
-    return json_response({"ok": True})
+    return json_response({"ok": True, "services": {}})
 
 
 async def info(request: Request) -> Response:
     rt = runtime(request)
     body: dict[str, Any] = {
-        "version": studio.__version__,
+        "version": API_COMPAT_VERSION,
+        "lg_studio_version": studio.__version__,
         "langgraph_py_version": langgraph.version.__version__,
         "flags": {"assistants": True, "crons": False, "langsmith": False},
         "host": {

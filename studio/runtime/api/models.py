@@ -189,7 +189,10 @@ class ThreadStateCheckpoint(Body):
 
 class ThreadHistory(Body):
     limit: int = Field(default=10, ge=1, le=1000)
-    before: str | CheckpointConfig | None = None
+    before: str | JsonObject | None = Field(
+        default=None,
+        description="A checkpoint id, a checkpoint object, or a config with `configurable`.",
+    )
     metadata: JsonObject | None = None
     checkpoint: CheckpointConfig | None = None
 

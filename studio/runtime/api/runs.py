@@ -61,9 +61,11 @@ def _canceller(rt: Runtime, run: Run) -> Any:
     return cancel
 
 
-def _final(rt: Runtime, thread_id: str, temporary: bool) -> Any:
+def _final(rt: Runtime, fallback_thread: str | None) -> Any:
+    """The result body; if the run streamed nothing, read off `fallback_thread` (if any)."""
+
     async def final(result: RunResult) -> bytes:
-        thread = None if temporary else await rt.storage.get_thread(thread_id)
+        thread = await rt.storage.get_thread(fallback_thread) if fallback_thread else None
         return result.body(thread)
 
     return final
@@ -150,7 +152,7 @@ async def _wait(request: Request, body: Body, thread_id: str | None) -> Response
     return result_body(
         log,
         after=0,
-        final=_final(rt, run["thread_id"], temporary),
+        final=_final(rt, None if temporary else run["thread_id"]),
         on_disconnect=on_disconnect,
         headers=_locations(run["thread_id"], run["run_id"], "join"),
     )
@@ -230,7 +232,7 @@ async def join_run(request: Request) -> Response:
     return result_body(
         log,
         after=len(log.events),
-        final=_final(rt, thread_id, False),
+        final=_final(rt, thread_id),
         on_disconnect=cancel,
         headers=headers,
     )
@@ -297,7 +299,7 @@ async def cancel_run(request: Request) -> Response:
     return result_body(
         log,
         after=after,
-        final=_final(rt, thread_id, False),
+        final=_final(rt, None),
         headers=_locations(thread_id, run_id, "join"),
     )
 

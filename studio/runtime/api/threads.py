@@ -199,14 +199,11 @@ async def update_state(request: Request) -> Response:
 async def history_post(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
     body = await parse_body(request, models.ThreadHistory)
-    before = body.before
     states = await service.history(
         runtime(request),
         thread_id,
         limit=body.limit,
-        before=before
-        if isinstance(before, str) or before is None
-        else before.model_dump(exclude_none=True),
+        before=body.before,
         metadata=body.metadata,
         checkpoint=body.checkpoint.model_dump(exclude_none=True) if body.checkpoint else None,
         headers=configurable_headers(request),

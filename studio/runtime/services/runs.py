@@ -41,7 +41,7 @@ def _config_and_context(
     if configurable and context:
         raise ApiError(400, BOTH_CONFIGURABLE_AND_CONTEXT)
     if context:
-        configurable = {**context, "__context_provided__": True}
+        configurable = dict(context)
     else:
         context = dict(configurable)
     config["configurable"] = configurable

@@ -122,7 +122,8 @@ async def history(
         if isinstance(before, str):
             before_config = {"configurable": {"checkpoint_id": before}}
         elif before:
-            before_config = {"configurable": {k: v for k, v in before.items() if v is not None}}
+            fields = before.get("configurable", before)  # a config, or a checkpoint object
+            before_config = {"configurable": {k: v for k, v in fields.items() if v is not None}}
         return [
             thread_state(snapshot)
             async for snapshot in graph.aget_state_history(
