@@ -48,6 +48,9 @@ class StudioOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     jobs: int | None = Field(default=None, ge=1, le=1000)
+    heartbeat_seconds: float = Field(
+        default=5.0, gt=0, description="Idle time after which streams send a keep-alive."
+    )
 
 
 class ProjectFile(BaseModel):

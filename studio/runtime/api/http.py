@@ -145,6 +145,11 @@ def pagination_headers(offset: int, returned: int, total: int) -> dict[str, str]
     return headers
 
 
+def heartbeat(request: Request) -> float:
+    """Seconds of silence after which a stream sends a keep-alive."""
+    return runtime(request).project.file.lg_studio.heartbeat_seconds
+
+
 def configurable_headers(request: Request) -> dict[str, str]:
     """The request headers the project lets graphs read from `configurable`."""
     return runtime(request).header_policy.configurable(request.headers)

@@ -14,6 +14,7 @@ from studio.runtime.api import models
 from studio.runtime.api.http import (
     Endpoint,
     configurable_headers,
+    heartbeat,
     json_response,
     no_content,
     parse_body,
@@ -131,6 +132,7 @@ async def _stream(request: Request, body: Body, thread_id: str | None) -> Respon
     return event_stream(
         log,
         after=0,
+        heartbeat=heartbeat(request),
         on_disconnect=on_disconnect,
         headers=_locations(thread_id, run["run_id"], "stream"),
     )
@@ -152,6 +154,7 @@ async def _wait(request: Request, body: Body, thread_id: str | None) -> Response
     return result_body(
         log,
         after=0,
+        heartbeat=heartbeat(request),
         final=_final(rt, None if temporary else run["thread_id"]),
         on_disconnect=on_disconnect,
         headers=_locations(run["thread_id"], run["run_id"], "join"),
@@ -232,6 +235,7 @@ async def join_run(request: Request) -> Response:
     return result_body(
         log,
         after=len(log.events),
+        heartbeat=heartbeat(request),
         final=_final(rt, thread_id),
         on_disconnect=cancel,
         headers=headers,
@@ -267,6 +271,7 @@ def _join_stream(request: Request, rt: Runtime, run: Run) -> Response:
     return event_stream(
         log,
         after=after,
+        heartbeat=heartbeat(request),
         keep=mode_filter(query_list(request, "stream_mode", "stream_modes")),
         on_disconnect=cancel,
         headers=_locations(None if run["kwargs"].get("temporary") else thread_id, run_id, "stream"),
@@ -299,6 +304,7 @@ async def cancel_run(request: Request) -> Response:
     return result_body(
         log,
         after=after,
+        heartbeat=heartbeat(request),
         final=_final(rt, None),
         headers=_locations(thread_id, run_id, "join"),
     )

@@ -18,8 +18,6 @@ from starlette.responses import StreamingResponse
 from studio.runtime.run_result import RunResult
 from studio.runtime.streams import EventLog, StreamEvent
 
-HEARTBEAT_SECONDS = 5.0
-
 OnDisconnect = Callable[[], None]
 
 
@@ -50,6 +48,7 @@ def event_stream(
     log: EventLog,
     *,
     after: int,
+    heartbeat: float,
     keep: Callable[[StreamEvent], bool] = lambda e: True,
     on_disconnect: OnDisconnect | None = None,
     headers: Mapping[str, str] | None = None,
@@ -69,7 +68,7 @@ def event_stream(
     return EventSourceResponse(
         frames(),
         headers=dict(headers or {}),
-        ping=HEARTBEAT_SECONDS,
+        ping=heartbeat,
         ping_message_factory=lambda: ServerSentEvent(comment="heartbeat"),
     )
 
@@ -78,6 +77,7 @@ def result_body(
     log: EventLog,
     *,
     after: int,
+    heartbeat: float,
     final: Callable[[RunResult], Awaitable[bytes]],
     on_disconnect: OnDisconnect | None = None,
     headers: Mapping[str, str] | None = None,
@@ -95,7 +95,7 @@ def result_body(
         finished = False
         try:
             while True:
-                done, _ = await asyncio.wait({task}, timeout=HEARTBEAT_SECONDS)
+                done, _ = await asyncio.wait({task}, timeout=heartbeat)
                 if done:
                     finished = True
                     yield task.result()

@@ -15,6 +15,7 @@ from studio.runtime.api import models
 from studio.runtime.api.http import (
     Endpoint,
     configurable_headers,
+    heartbeat,
     json_response,
     no_content,
     pagination_headers,
@@ -250,7 +251,10 @@ async def join_thread_stream(request: Request) -> Response:
     last_event_id = parse_event_id(request.headers.get("last-event-id"))
     after = len(log.events) if last_event_id is None else min(last_event_id, len(log.events))
     return event_stream(
-        log, after=after, keep=_thread_events(query_list(request, "stream_mode", "stream_modes"))
+        log,
+        after=after,
+        heartbeat=heartbeat(request),
+        keep=_thread_events(query_list(request, "stream_mode", "stream_modes")),
     )
 
 
