@@ -183,3 +183,17 @@ async def test_cancel_many(client: LangGraphClient, server: ServerProcess) -> No
             "/runs/cancel", json={"thread_id": tid, "run_ids": [first["run_id"]]}
         )
         assert nothing.status_code == 404
+
+
+async def test_cancel_with_rollback_deletes_the_run(
+    client: LangGraphClient, server: ServerProcess
+) -> None:
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    async with running(server, tid, context=LONG) as (run_id, _):
+        await client.runs.cancel(tid, run_id, wait=True, action="rollback")
+    with pytest.raises(httpx.HTTPStatusError) as gone:
+        await client.runs.get(tid, run_id)
+    assert gone.value.response.status_code == 404
+    assert await client.threads.get_history(tid) == [], "its checkpoints are gone too"
+    assert (await client.threads.get(tid))["status"] == "idle"

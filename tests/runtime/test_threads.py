@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
@@ -242,3 +243,31 @@ async def test_prune_deletes_threads(client: LangGraphClient) -> None:
     with pytest.raises(httpx.HTTPStatusError):
         await client.threads.get(doomed["thread_id"])
     assert (await client.threads.get(keep["thread_id"]))["thread_id"] == keep["thread_id"]
+
+
+async def test_subgraph_history_by_namespace(client: LangGraphClient) -> None:
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    await client.runs.wait(tid, "nested", input={"value": "v", "pause": True})
+    state = await client.threads.get_state(tid)
+    namespace = state["tasks"][0]["checkpoint"]["checkpoint_ns"]
+    inner = await client.threads.get_history(tid, checkpoint={"checkpoint_ns": namespace})
+    assert inner, "the subgraph has its own history"
+    assert all(h["checkpoint"]["checkpoint_ns"] == namespace for h in inner)
+    assert inner[0]["next"] == ["sub_b"]
+
+
+async def test_thread_stream_lifecycle_through_the_sdk(client: LangGraphClient) -> None:
+    thread = await client.threads.create()
+    tid = thread["thread_id"]
+    stream = await client.threads.join_stream(tid, stream_mode="lifecycle")
+    first = asyncio.ensure_future(anext(stream))
+    while not first.done():
+        run = await client.runs.create(tid, "echo", input=HELLO)
+        await client.runs.join(tid, run["run_id"])
+    started = first.result()
+    assert started.event == "metadata"
+    ended = await anext(stream)
+    assert ended.event == "metadata"
+    assert ended.data["status"] == "run_done"
+    await stream.aclose()
