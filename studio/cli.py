@@ -1,4 +1,8 @@
-"""`lg-studio` command line: `lg-studio serve ...` runs the headless server."""
+"""`lg-studio`: the desktop studio; `lg-studio serve`: the headless server.
+
+lg-studio [PROJECT_DIR] [--url URL] [--screenshot FILE]
+lg-studio serve [--config PATH] [--host HOST] [--port PORT] [--data-dir DIR] [--jobs N]
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,11 @@ from pathlib import Path
 import studio
 
 
-def _serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    serve = subparsers.add_parser(
-        "serve",
-        help="run the LangGraph-compatible server headless (a drop-in for `langgraph dev`)",
-        description="Serve a LangGraph project over the LangGraph Server HTTP API.",
+def _serve_parser() -> argparse.ArgumentParser:
+    serve = argparse.ArgumentParser(
+        prog="lg-studio serve",
+        description="Serve a LangGraph project over the LangGraph Server HTTP API "
+        "(a drop-in for `langgraph dev`).",
     )
     serve.add_argument(
         "--config",
@@ -37,26 +41,40 @@ def _serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser
         choices=["debug", "info", "warning", "error"],
         help="server log level (default: info)",
     )
+    return serve
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _studio_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lg-studio",
-        description="A native studio and a drop-in server for LangGraph agents.",
+        description="A native studio for LangGraph agents. `lg-studio serve --help` describes "
+        "the headless server.",
     )
     parser.add_argument("--version", action="version", version=f"lg-studio {studio.__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _serve_parser(subparsers)
+    parser.add_argument(
+        "project", nargs="?", type=Path, help="a project folder (with langgraph.json) to open"
+    )
+    parser.add_argument("--url", help="connect to a running LangGraph server instead")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        metavar="FILE.png",
+        help="open, wait until the first graph is drawn, save the window as a PNG, and exit",
+    )
     return parser
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(argv: Sequence[str]) -> int:
     from studio.runtime.config import ConfigError, ServerOptions, load_project
     from studio.runtime.server import PortInUse, serve
 
+    args = _serve_parser().parse_args(argv)
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    if args.jobs is not None and args.jobs < 1:
+        print("lg-studio: --jobs must be at least 1", file=sys.stderr)  # noqa: T201
+        return 2
     try:
         project = load_project(args.config)
     except ConfigError as exc:
@@ -64,12 +82,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     options = ServerOptions(host=args.host, port=args.port, data_dir=args.data_dir)
     if args.jobs is not None:
-        if args.jobs < 1:
-            print("lg-studio: --jobs must be at least 1", file=sys.stderr)  # noqa: T201
-            return 2
-        options = ServerOptions(
-            host=args.host, port=args.port, data_dir=args.data_dir, jobs=args.jobs
-        )
+        options = ServerOptions(args.host, args.port, args.data_dir, args.jobs)
     try:
         return serve(project, options, args.log_level)
     except PortInUse as exc:
@@ -77,13 +90,24 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
 
 
+def _studio(argv: Sequence[str]) -> int:
+    args = _studio_parser().parse_args(argv)
+    if args.project is not None and args.url is not None:
+        print("lg-studio: give a project folder or --url, not both", file=sys.stderr)  # noqa: T201
+        return 2
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from studio.launcher import Target, run_studio
+    from studio.ui.app import run
+
+    target = Target(project=args.project, url=args.url, screenshot=args.screenshot)
+    return run(lambda: run_studio(target), [sys.argv[0]])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command == "serve":
-        return _serve(args)
-    parser.print_help()
-    return 0
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["serve"]:
+        return _serve(arguments[1:])
+    return _studio(arguments)
 
 
 if __name__ == "__main__":

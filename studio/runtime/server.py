@@ -104,9 +104,9 @@ class ServerThread(threading.Thread):
         self.error: BaseException | None = None
         self._ready = threading.Event()
         app = create_app(project, options)
-        self._server = _Server(app, _uvicorn_config(app, options, "warning"), self._started)
+        self._server = _Server(app, _uvicorn_config(app, options, "warning"), self._serving)
 
-    def _started(self, url: str) -> None:
+    def _serving(self, url: str) -> None:
         self.url = url
         self._ready.set()
 

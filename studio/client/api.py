@@ -1,0 +1,167 @@
+"""The studio's calls to a LangGraph server, ours or remote, through `langgraph_sdk`.
+
+Everything the UI asks of a server goes through `StudioClient`, and every failure comes out as
+a `ClientError` whose message a person can read (the server's `detail`, or "cannot reach
+<url>"), so panels never handle httpx exceptions or tracebacks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar, cast
+
+import httpx
+from langgraph_sdk import get_client
+from langgraph_sdk.client import LangGraphClient
+
+from studio.protocol.schema import Assistant, GraphSchema, Thread, ThreadState
+
+T = TypeVar("T")
+
+
+class ClientError(Exception):
+    """A server call failed; `message` is for people, `detail` for the details pane."""
+
+    def __init__(self, message: str, detail: str = "", status: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class StreamEvent:
+    """One server-sent event of a run: its name (`values`, `updates|sub:<id>`...) and data."""
+
+    event: str
+    data: Any
+
+    @property
+    def mode(self) -> str:
+        return self.event.split("|", 1)[0]
+
+    @property
+    def namespace(self) -> tuple[str, ...]:
+        return tuple(self.event.split("|")[1:])
+
+
+class StudioClient:
+    """A connection to one server."""
+
+    def __init__(self, url: str, *, api_key: str | None = None) -> None:
+        self.url = url.rstrip("/")
+        self._sdk: LangGraphClient = get_client(url=self.url, api_key=api_key)
+
+    async def close(self) -> None:
+        await self._sdk.http.client.aclose()
+
+    async def _call(self, action: str, request: Awaitable[T]) -> T:
+        try:
+            return await request
+        except httpx.HTTPStatusError as exc:
+            raise _status_error(action, exc) from exc
+        except httpx.TransportError as exc:
+            raise ClientError(
+                f"Cannot reach the server at {self.url}",
+                f"{action}: {type(exc).__name__}: {exc}",
+            ) from exc
+
+    async def info(self) -> dict[str, Any]:
+        response = await self._call("Reading server information", self._sdk.http.get("/info"))
+        return cast(dict[str, Any], response)
+
+    async def assistants(self) -> list[Assistant]:
+        found = await self._call(
+            "Listing assistants",
+            self._sdk.assistants.search(limit=1000, sort_by="graph_id", sort_order="asc"),
+        )
+        return cast(list[Assistant], found)
+
+    async def graph(self, assistant_id: str, *, xray: bool | int = True) -> dict[str, Any]:
+        drawn = await self._call(
+            "Loading the graph", self._sdk.assistants.get_graph(assistant_id, xray=xray)
+        )
+        return cast(dict[str, Any], drawn)
+
+    async def schemas(self, assistant_id: str) -> GraphSchema:
+        found = await self._call(
+            "Loading the graph's schemas", self._sdk.assistants.get_schemas(assistant_id)
+        )
+        return cast(GraphSchema, found)
+
+    async def threads(
+        self, *, metadata: dict[str, Any] | None = None, limit: int = 100
+    ) -> list[Thread]:
+        found = await self._call(
+            "Listing threads",
+            self._sdk.threads.search(
+                metadata=metadata, limit=limit, sort_by="created_at", sort_order="desc"
+            ),
+        )
+        return cast(list[Thread], found)
+
+    async def thread(self, thread_id: str) -> Thread:
+        found = await self._call("Loading the thread", self._sdk.threads.get(thread_id))
+        return cast(Thread, found)
+
+    async def create_thread(self, metadata: dict[str, Any] | None = None) -> Thread:
+        created = await self._call("Creating a thread", self._sdk.threads.create(metadata=metadata))
+        return cast(Thread, created)
+
+    async def delete_thread(self, thread_id: str) -> None:
+        await self._call("Deleting the thread", self._sdk.threads.delete(thread_id))
+
+    async def state(self, thread_id: str) -> ThreadState:
+        found = await self._call("Loading the thread state", self._sdk.threads.get_state(thread_id))
+        return cast(ThreadState, found)
+
+    async def cancel_run(self, thread_id: str, run_id: str) -> None:
+        await self._call("Cancelling the run", self._sdk.runs.cancel(thread_id, run_id))
+
+    async def stream_run(
+        self,
+        thread_id: str | None,
+        assistant_id: str,
+        *,
+        input: Any,
+        stream_modes: Sequence[str],
+        subgraphs: bool = True,
+        config: dict[str, Any] | None = None,
+    ) -> AsyncIterator[StreamEvent]:
+        """The events of a new run as they arrive; the first is `metadata` with the run id."""
+        stream = self._sdk.runs.stream(
+            thread_id,
+            assistant_id,
+            input=input,
+            stream_mode=cast(Any, list(stream_modes)),
+            stream_subgraphs=subgraphs,
+            config=cast(Any, config),
+            if_not_exists="create" if thread_id else None,
+        )
+        try:
+            async for part in stream:
+                yield StreamEvent(part.event, part.data)
+        except httpx.HTTPStatusError as exc:
+            raise _status_error("Starting the run", exc) from exc
+        except httpx.TransportError as exc:
+            raise ClientError(
+                f"Lost the connection to {self.url} during the run",
+                f"{type(exc).__name__}: {exc}",
+            ) from exc
+
+
+def _status_error(action: str, exc: httpx.HTTPStatusError) -> ClientError:
+    response = exc.response
+    detail: Any = None
+    try:
+        body = response.json()
+        detail = body.get("detail") if isinstance(body, dict) else body
+    except ValueError:
+        detail = response.text
+    message = str(detail) if detail else f"{response.status_code} {response.reason_phrase}"
+    return ClientError(
+        f"{action} failed: {message}",
+        f"{response.request.method} {response.request.url} -> {response.status_code}\n{detail}",
+        response.status_code,
+    )

@@ -1,0 +1,73 @@
+"""Every user action of the main window in one registry; menus and toolbars are built from it
+and shortcuts are declared once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    text: str
+    shortcut: str | QKeySequence.StandardKey | None = None
+    tip: str = ""
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "open_project": ActionSpec(
+        "&Open Project…", QKeySequence.StandardKey.Open, "Open a folder with langgraph.json"
+    ),
+    "open_example": ActionSpec(
+        "Open the &Example Project", None, "Open the bundled offline example"
+    ),
+    "connect": ActionSpec(
+        "&Connect to Server…", "Ctrl+Shift+O", "Connect to a running LangGraph server"
+    ),
+    "quit": ActionSpec("&Quit", QKeySequence.StandardKey.Quit),
+    "run": ActionSpec("&Run", "Ctrl+Return", "Run the graph with the current input"),
+    "cancel": ActionSpec("&Cancel Run", "Ctrl+.", "Cancel the run in progress"),
+    "new_thread": ActionSpec("&New Thread", QKeySequence.StandardKey.New, "Start a new thread"),
+    "refresh": ActionSpec("Re&fresh", QKeySequence.StandardKey.Refresh, "Reload threads and state"),
+    "fit": ActionSpec("&Fit Graph", "Ctrl+0", "Fit the graph to the view"),
+    "zoom_in": ActionSpec("Zoom &In", QKeySequence.StandardKey.ZoomIn),
+    "zoom_out": ActionSpec("Zoom &Out", QKeySequence.StandardKey.ZoomOut),
+    "export_png": ActionSpec("Export Graph as &PNG…", None, "Save the graph as an image"),
+    "export_svg": ActionSpec("Export Graph as &SVG…", None, "Save the graph as a vector drawing"),
+    "reset_layout": ActionSpec("&Reset Window Layout", None, "Put every panel back in its place"),
+}
+
+MENUS: dict[str, list[str | None]] = {
+    "&File": ["open_project", "open_example", "connect", None, "quit"],
+    "&Run": ["run", "cancel", None, "new_thread", "refresh"],
+    "&View": ["fit", "zoom_in", "zoom_out", None, "export_png", "export_svg", None, "reset_layout"],
+}
+
+TOOLBAR: list[str | None] = [
+    "run",
+    "cancel",
+    None,
+    "new_thread",
+    "refresh",
+    None,
+    "fit",
+    "zoom_in",
+    "zoom_out",
+]
+
+
+def build_actions(parent: QWidget) -> dict[str, QAction]:
+    actions: dict[str, QAction] = {}
+    for action_id, spec in ACTIONS.items():
+        action = QAction(spec.text, parent)
+        action.setObjectName(action_id)
+        if spec.shortcut is not None:
+            action.setShortcut(QKeySequence(spec.shortcut))
+        if spec.tip:
+            shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{spec.tip} ({shortcut})" if shortcut else spec.tip)
+            action.setStatusTip(spec.tip)
+        actions[action_id] = action
+    return actions

@@ -1,0 +1,151 @@
+"""A graph node on the canvas: passive, told its state through setters, painted from theme."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from studio.topology.model import Node
+from studio.ui import theme
+
+RunState = Literal["idle", "running", "done", "failed"]
+
+PADDING_X = 18.0
+HEIGHT = 34.0
+TOOLS_LINE = 15.0
+MIN_WIDTH = 84.0
+TERMINAL_WIDTH = 96.0
+
+
+def node_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(10.0)
+    return font
+
+
+def _small_font() -> QFont:
+    font = QFont()
+    font.setPointSizeF(8.0)
+    return font
+
+
+def measure(node: Node) -> tuple[float, float]:
+    """The size a node needs for its label (and tool list), for the layout to use."""
+    if node.is_terminal:
+        return (TERMINAL_WIDTH, HEIGHT - 6)
+    width = QFontMetricsF(node_font()).horizontalAdvance(node.label) + 2 * PADDING_X
+    height = HEIGHT
+    if node.tools:
+        tools = ", ".join(node.tools)
+        width = max(width, QFontMetricsF(_small_font()).horizontalAdvance(tools) + 2 * PADDING_X)
+        height += TOOLS_LINE
+    return (max(MIN_WIDTH, width), height)
+
+
+class NodeItem(QGraphicsItem):
+    """One node: its label, tools, run state, and flags (unknown targets, breakpoint)."""
+
+    def __init__(self, node: Node, size: tuple[float, float]) -> None:
+        super().__init__()
+        self.node = node
+        self.run_state: RunState = "idle"
+        width, height = size
+        self._rect = QRectF(-width / 2, -height / 2, width, height)
+        self.setZValue(2)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.setAcceptHoverEvents(True)
+        self.setToolTip(self._tooltip())
+
+    def set_run_state(self, state: RunState) -> None:
+        if state != self.run_state:
+            self.run_state = state
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-4, -4, 4, 4 + (10 if self.node.unknown_targets else 0))
+
+    def shape(self) -> QPainterPath:
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, 8, 8)
+        return path
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        colors = theme.current()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fill, border, width = self._colors(colors)
+        painter.setBrush(fill)
+        pen = QPen(border, width)
+        if self.node.kind == "subgraph":
+            pen.setStyle(Qt.PenStyle.SolidLine)
+        painter.setPen(pen)
+        radius = self._rect.height() / 2 if self.node.is_terminal else 8.0
+        painter.drawRoundedRect(self._rect, radius, radius)
+        if self.node.kind == "subgraph":
+            inner = self._rect.adjusted(3, 3, -3, -3)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(inner, radius - 2, radius - 2)
+        painter.setPen(
+            colors.color("muted") if self.node.is_terminal else colors.color("node_text")
+        )
+        painter.setFont(node_font())
+        label_rect = QRectF(self._rect)
+        if self.node.tools:
+            label_rect.setHeight(HEIGHT)
+        painter.drawText(label_rect, Qt.AlignmentFlag.AlignCenter, self._display_label())
+        if self.node.tools:
+            painter.setFont(_small_font())
+            painter.setPen(colors.color("muted"))
+            tools_rect = QRectF(
+                self._rect.left(), self._rect.top() + HEIGHT - 8, self._rect.width(), TOOLS_LINE
+            )
+            painter.drawText(tools_rect, Qt.AlignmentFlag.AlignCenter, ", ".join(self.node.tools))
+        if self.node.unknown_targets:
+            self._paint_unknown_targets(painter, colors.color("muted"))
+
+    def _display_label(self) -> str:
+        if self.node.kind == "start":
+            return "start"
+        if self.node.kind == "end":
+            return "end"
+        return self.node.label
+
+    def _colors(self, colors: theme.Theme) -> tuple[QColor, QColor, float]:
+        if self.run_state == "running":
+            return colors.color("node"), colors.color("active"), 3.0
+        if self.run_state == "failed":
+            return colors.color("node"), colors.color("failed"), 2.5
+        if self.run_state == "done":
+            return colors.color("node"), colors.color("done"), 2.0
+        if self.node.is_terminal:
+            return colors.color("terminal"), colors.color("border"), 1.0
+        return colors.color("node"), colors.color("border"), 1.2
+
+    def _paint_unknown_targets(self, painter: QPainter, color: QColor) -> None:
+        """A small fan below the node: it routes somewhere the graph does not declare."""
+        painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
+        bottom = self._rect.bottom()
+        for dx in (-10.0, 0.0, 10.0):
+            painter.drawLine(QPointF(0.0, bottom), QPointF(dx, bottom + 9))
+        painter.setFont(_small_font())
+        painter.drawText(QRectF(14, bottom, 20, 12), Qt.AlignmentFlag.AlignLeft, "?")
+
+    def _tooltip(self) -> str:
+        lines = [self.node.id]
+        if self.node.tools:
+            lines.append("Tools: " + ", ".join(self.node.tools))
+        if self.node.unknown_targets:
+            lines.append(
+                "Routes to targets the graph does not declare (a router without a Literal "
+                "return type or path map); its possible next nodes are unknown."
+            )
+        if self.node.kind == "subgraph":
+            lines.append("A collapsed subgraph: double-click to expand it.")
+        return "\n".join(lines)

@@ -1,0 +1,110 @@
+"""The graph view: zoom (wheel, Ctrl +/-), pan (drag), fit, and export to PNG or SVG."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPainter, QWheelEvent
+from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QGraphicsView, QWidget
+
+from studio.ui import theme
+from studio.ui.canvas.scene import GraphScene
+
+MIN_SCALE = 0.1
+MAX_SCALE = 4.0
+EXPORT_SCALE = 2.0
+MAX_FIT_SCALE = 1.4
+
+
+class GraphView(QGraphicsView):
+    graph_drawn = Signal()
+    node_clicked = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self.graph_scene = GraphScene()
+        super().__init__(self.graph_scene, parent)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.SmartViewportUpdate)
+        self.setBackgroundBrush(theme.current().color("window"))
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        self.graph_scene.graph_drawn.connect(self._on_drawn)
+        self.graph_scene.node_clicked.connect(self.node_clicked)
+        self._fresh = True
+
+    # --- public API ---------------------------------------------------------------------
+
+    def show_graph(self, graph: dict[str, Any]) -> None:
+        self._fresh = True
+        self.graph_scene.show_graph(graph)
+
+    def mark_running(self, node_id: str) -> None:
+        self.graph_scene.set_run_state(node_id, "running")
+
+    def mark_finished(self, node_id: str, failed: bool = False) -> None:
+        self.graph_scene.set_run_state(node_id, "failed" if failed else "done")
+
+    def reset_marks(self) -> None:
+        self.graph_scene.reset_run_states()
+
+    def fit(self) -> None:
+        rect = self.graph_scene.sceneRect()
+        if rect.isEmpty():
+            return
+        self.resetTransform()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > MAX_FIT_SCALE:  # a small graph stays readable, not huge
+            self.resetTransform()
+            self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
+            self.centerOn(rect.center())
+
+    def zoom(self, factor: float) -> None:
+        current = self.transform().m11()
+        factor = max(MIN_SCALE / current, min(MAX_SCALE / current, factor))
+        self.scale(factor, factor)
+
+    def export_png(self, path: str) -> bool:
+        rect = self.graph_scene.sceneRect()
+        size = QSize(int(rect.width() * EXPORT_SCALE), int(rect.height() * EXPORT_SCALE))
+        image = QImage(size, QImage.Format.Format_ARGB32)
+        image.fill(theme.current().color("window"))
+        painter = QPainter(image)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        self.graph_scene.render(painter, QRectF(image.rect()), rect)
+        painter.end()
+        return bool(image.save(path))
+
+    def export_svg(self, path: str) -> bool:
+        rect = self.graph_scene.sceneRect()
+        generator = QSvgGenerator()
+        generator.setFileName(path)
+        generator.setSize(rect.size().toSize())
+        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+        generator.setTitle("LangGraph graph")
+        generator.setDescription("Exported by lg-studio")
+        painter = QPainter(generator)
+        self.graph_scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        painter.end()
+        return True
+
+    # --- Qt overrides -------------------------------------------------------------------
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        steps = event.angleDelta().y() / 120.0
+        if steps:
+            self.zoom(1.15**steps)
+        event.accept()
+
+    # --- private ------------------------------------------------------------------------
+
+    def _on_drawn(self) -> None:
+        if self._fresh:
+            self._fresh = False
+            self.fit()
+        self.graph_drawn.emit()

@@ -1,0 +1,163 @@
+"""The studio end to end: real window, real embedded runtime, real HTTP, offscreen."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
+
+from studio.launcher import StudioController
+from studio.ui.main_window import MainWindow
+from studio.ui.session import Session
+from tests.support.qt import next_emission, wait_for
+from tests.support.server import CLEAN_EXIT, FIXTURE_PROJECT, ROOT, ServerProcess
+
+DEMO = ROOT / "resources" / "examples" / "demo"
+
+
+@pytest.fixture
+async def controller(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[StudioController]:
+    """A main window (with its own settings file) and its controller, closed in order."""
+    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings)
+    window.show()
+    ctl = StudioController(window, data_root=tmp_path / "data")
+    yield ctl
+    await ctl.shutdown()
+    window.close()
+    window.deleteLater()
+
+
+async def _open(controller: StudioController, project: Path) -> Session:
+    window = controller.window
+    drawn = next_emission(window.graph_view.graph_drawn)
+    assert await controller.open_project(project)
+    await drawn
+    assert controller.session is not None
+    return controller.session
+
+
+async def _select(session: Session, window: MainWindow, graph_id: str) -> None:
+    assistant = next(a for a in session.assistants if a["graph_id"] == graph_id)
+    drawn = next_emission(window.graph_view.graph_drawn)
+    session.select_assistant(assistant["assistant_id"])
+    await drawn
+
+
+async def test_open_project_draws_the_graph(controller: StudioController) -> None:
+    window = controller.window
+    session = await _open(controller, DEMO)
+    assert window.stack.currentWidget() is window.graph_view
+    assert session.assistant is not None
+    assert session.assistant["graph_id"] == "agent"
+    scene = window.graph_view.graph_scene
+    assert set(scene.nodes) == {"__start__", "model", "tools", "__end__"}
+    assert {("__start__", "model"), ("model", "tools"), ("tools", "model")} <= set(scene.edges)
+    assert scene.edges[("model", "tools")].edge.conditional
+    assert scene.nodes["tools"].node.tools == ("get_weather",)
+    assert window.assistants_panel.picker.currentText() == "agent"
+    assert "connected" in window.server_label.text().lower()
+    assert window.recent_projects() == [str(DEMO.resolve())]
+
+
+async def test_a_run_streams_and_highlights_nodes_in_order(controller: StudioController) -> None:
+    window = controller.window
+    session = await _open(controller, DEMO)
+    entered: list[str] = []
+    session.node_entered.connect(entered.append)
+    window.run_panel.tabs.setCurrentIndex(1)
+    window.run_panel.json.set_value(
+        {"messages": [{"role": "human", "content": "What's the weather in Paris?"}]}
+    )
+    ended = next_emission(session.run_ended)
+    window.commands["run"].trigger()
+    assert (await ended) == ["success"]
+    assert entered == ["model", "tools", "model"]
+    scene = window.graph_view.graph_scene
+    assert scene.nodes["model"].run_state == "done"
+    assert scene.nodes["tools"].run_state == "done"
+    assert window.events_panel.model.rowCount() > 10
+    transcript = window.messages_panel.transcript
+    assert "get_weather" in transcript
+    assert "Paris" in transcript
+    await wait_for(
+        lambda: window.state_panel.summary.text().startswith("Finished"),
+        session.state_changed,
+    )
+    assert window.threads_panel.tree.topLevelItemCount() == 1
+    assert session.active_thread is not None
+    assert window.threads_panel.selected_id() == session.active_thread["thread_id"]
+
+
+async def test_a_failing_graph_shows_its_error(controller: StudioController) -> None:
+    window = controller.window
+    session = await _open(controller, FIXTURE_PROJECT)
+    await _select(session, window, "fail")
+    errors = []
+    session.error_occurred.connect(lambda message, detail: errors.append(message))
+    window.run_panel.tabs.setCurrentIndex(1)
+    window.run_panel.json.set_value({"value": "x"})
+    ended = next_emission(session.run_ended)
+    window.run_panel.request_run()
+    assert (await ended) == ["error"]
+    assert window.graph_view.graph_scene.nodes["boom"].run_state == "failed"
+    events = window.events_panel.model
+    last = events.event_at(events.rowCount() - 1).event
+    assert last.event == "error"
+    assert last.data == {"error": "ValueError", "message": "kaboom"}
+    assert window.state_panel.summary.text() == "The last run failed: ValueError: kaboom"
+
+
+async def test_connect_to_a_separately_started_server(
+    controller: StudioController, tmp_path: Path
+) -> None:
+    server = ServerProcess(tmp_path / "data", project=DEMO)
+    server.start()
+    try:
+        window = controller.window
+        drawn = next_emission(window.graph_view.graph_drawn)
+        assert await controller.connect_url(server.url)
+        await drawn
+        assert controller.server is None, "no embedded runtime when connecting by URL"
+        assert set(window.graph_view.graph_scene.nodes) == {
+            "__start__",
+            "model",
+            "tools",
+            "__end__",
+        }
+    finally:
+        await controller.close()
+        assert server.stop() in CLEAN_EXIT
+
+
+async def test_a_folder_without_a_project_is_a_readable_error(
+    controller: StudioController, tmp_path: Path
+) -> None:
+    window = controller.window
+    assert not await controller.open_project(tmp_path)
+    boxes = window.findChildren(QMessageBox)
+    assert boxes, "the user sees a message, not a traceback"
+    assert "not a LangGraph project" in boxes[-1].text()
+    assert window.stack.currentWidget() is window.start_page
+
+
+def test_screenshot_command_writes_the_window(tmp_path: Path) -> None:
+    target = tmp_path / "shot.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "studio", str(DEMO), "--screenshot", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1440, 900)
+    assert not image.isNull()
