@@ -100,7 +100,7 @@ def _tokenize(sk: Skeleton, layers: Sequence[Sequence[int]]) -> _Tokens:
         row: list[int] = []
         open_: list[int] = []
         for item in layer:
-            path = sk.ancestors(sk.cluster[item])[::-1]
+            path = list(reversed(sk.ancestors(sk.cluster[item])))
             while open_ and open_ != path[: len(open_)]:
                 row.append(border(open_.pop(), _RIGHT))
             for cluster in path[len(open_) :]:

@@ -65,13 +65,21 @@ class Skeleton:
         self.down.append([])
         return len(self.kind) - 1
 
-    def ancestors(self, cluster: int) -> list[int]:
+    lineage: list[tuple[int, ...]] = field(default_factory=list)
+
+    def ancestors(self, cluster: int) -> tuple[int, ...]:
         """The cluster and its ancestors, innermost first (empty at the top level)."""
-        chain: list[int] = []
-        while cluster != ROOT:
-            chain.append(cluster)
-            cluster = self.cluster_parent[cluster]
-        return chain
+        if cluster == ROOT:
+            return ()
+        if not self.lineage:  # every phase asks, so work it out once
+            for index in range(len(self.cluster_parent)):
+                chain: list[int] = []
+                walk = index
+                while walk != ROOT:
+                    chain.append(walk)
+                    walk = self.cluster_parent[walk]
+                self.lineage.append(tuple(chain))
+        return self.lineage[cluster]
 
 
 def build_skeleton(

@@ -161,3 +161,100 @@ def test_screenshot_command_writes_the_window(tmp_path: Path) -> None:
     image = QImage(str(target))
     assert (image.width(), image.height()) == (1440, 900)
     assert not image.isNull()
+
+
+async def test_cancel_a_running_run(controller: StudioController) -> None:
+    window = controller.window
+    session = await _open(controller, FIXTURE_PROJECT)
+    await _select(session, window, "slow")
+    window.run_panel.tabs.setCurrentIndex(1)
+    window.run_panel.json.set_value({})
+    started = next_emission(session.node_entered)
+    ended = next_emission(session.run_ended)
+    window.run_panel.request_run()
+    assert (await started) == ["step1"]
+    assert window.commands["cancel"].isEnabled()
+    window.commands["cancel"].trigger()
+    assert (await ended) == ["interrupted"]
+    assert window.run_panel.run_button.isEnabled()
+    assert not window.commands["cancel"].isEnabled()
+
+
+async def test_an_unreachable_server_is_a_readable_error(controller: StudioController) -> None:
+    window = controller.window
+    failed = next_emission(window.statusBar().messageChanged)
+    assert await controller.connect_url("http://127.0.0.1:9")
+    assert controller.session is not None
+    message, _detail = await next_emission(controller.session.error_occurred)
+    assert message == "Cannot reach the server at http://127.0.0.1:9"
+    await failed
+    boxes = window.findChildren(QMessageBox)
+    assert any(box.text() == message for box in boxes)
+
+
+async def test_subgraphs_fold_and_the_graph_exports(
+    controller: StudioController, tmp_path: Path
+) -> None:
+    window = controller.window
+    session = await _open(controller, DEMO)
+    await _select(session, window, "research")
+    scene = window.graph_view.graph_scene
+    assert {"research:plan_queries", "research:search", "research:summarize"} <= set(scene.nodes)
+    assert "research" in scene.clusters
+    scene.toggle_cluster("research")
+    assert "research" in scene.nodes, "a folded subgraph is one node"
+    assert scene.nodes["research"].node.kind == "subgraph"
+    assert "research:search" not in scene.nodes
+    scene.toggle_cluster("research")
+    assert "research:search" in scene.nodes
+    png, svg = tmp_path / "graph.png", tmp_path / "graph.svg"
+    assert window.graph_view.export_png(str(png))
+    assert window.graph_view.export_svg(str(svg))
+    assert QImage(str(png)).width() > 100
+    assert "<svg" in svg.read_text()
+    assert "plan_queries" in svg.read_text()
+
+
+async def test_selecting_a_thread_shows_its_state(controller: StudioController) -> None:
+    window = controller.window
+    session = await _open(controller, DEMO)
+    await _select(session, window, "approval")
+    window.run_panel.tabs.setCurrentIndex(1)
+    window.run_panel.json.set_value({"request": "Deploy"})
+    ended = next_emission(session.run_ended)
+    window.run_panel.request_run()
+    assert (await ended) == ["interrupted"]
+    assert window.state_panel.summary.text().startswith("Waiting for input")
+    assert session.active_thread is not None
+    thread_id = session.active_thread["thread_id"]
+    window.commands["new_thread"].trigger()
+    await next_emission(session.thread_changed)
+    assert window.state_panel.summary.text() == "No thread selected."
+    changed = next_emission(session.state_changed)
+    window.threads_panel.thread_selected.emit(thread_id)
+    await changed
+    assert window.state_panel.summary.text().startswith("Waiting for input")
+
+
+async def test_window_layout_is_remembered(qtbot: QtBot, tmp_path: Path) -> None:
+    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(settings)
+    first.show()
+    controller = StudioController(first, data_root=tmp_path / "data")
+    await _open(controller, DEMO)
+    first.docks["events"].hide()
+    await controller.shutdown()
+    first.close()
+    second = MainWindow(QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat))
+    second.show()
+    again = StudioController(second, data_root=tmp_path / "data")
+    try:
+        await _open(again, DEMO)
+        assert not second.docks["events"].isVisible(), "the hidden panel stays hidden"
+        assert second.docks["run"].isVisible()
+        assert second.recent_projects() == [str(DEMO.resolve())]
+    finally:
+        await again.shutdown()
+        second.close()
+        first.deleteLater()
+        second.deleteLater()

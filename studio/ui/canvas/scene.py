@@ -7,11 +7,18 @@ of the same topology and lays it out again; run states survive the rebuild.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsSceneMouseEvent, QGraphicsSimpleTextItem
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneMouseEvent,
+    QGraphicsSimpleTextItem,
+)
 
 from studio.topology.collapse import collapse
 from studio.topology.layout import Layout, layout_topology
@@ -86,6 +93,18 @@ class GraphScene(QGraphicsScene):
             if prefix in self.nodes:
                 return self.nodes[prefix]
         return None
+
+    @contextmanager
+    def uncached(self) -> Iterator[None]:
+        """Items paint themselves directly (not from their pixmap cache) inside the block."""
+        modes = {item: item.cacheMode() for item in self.items()}
+        for item in modes:
+            item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
+        try:
+            yield
+        finally:
+            for item, mode in modes.items():
+                item.setCacheMode(mode)
 
     # --- Qt overrides -------------------------------------------------------------------
 

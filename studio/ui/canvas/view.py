@@ -89,7 +89,8 @@ class GraphView(QGraphicsView):
         generator.setTitle("LangGraph graph")
         generator.setDescription("Exported by lg-studio")
         painter = QPainter(generator)
-        self.graph_scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        with self.graph_scene.uncached():  # cached items would land in the SVG as bitmaps
+            self.graph_scene.render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
         painter.end()
         return True
 
