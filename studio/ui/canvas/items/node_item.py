@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
@@ -65,7 +65,7 @@ class NodeItem(QGraphicsItem):
             self.update()
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-4, -4, 4, 4 + (10 if self.node.unknown_targets else 0))
+        return self._rect.adjusted(-8, -8, 8, 4)
 
     def shape(self) -> QPainterPath:
         path = QPainterPath()
@@ -83,8 +83,8 @@ class NodeItem(QGraphicsItem):
         fill, border, width = self._colors(colors)
         painter.setBrush(fill)
         pen = QPen(border, width)
-        if self.node.kind == "subgraph":
-            pen.setStyle(Qt.PenStyle.SolidLine)
+        if self.node.orphan and self.run_state == "idle":
+            pen.setStyle(Qt.PenStyle.DashLine)  # reached only through an undeclared route
         painter.setPen(pen)
         radius = self._rect.height() / 2 if self.node.is_terminal else 8.0
         painter.drawRoundedRect(self._rect, radius, radius)
@@ -92,9 +92,8 @@ class NodeItem(QGraphicsItem):
             inner = self._rect.adjusted(3, 3, -3, -3)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(inner, radius - 2, radius - 2)
-        painter.setPen(
-            colors.color("muted") if self.node.is_terminal else colors.color("node_text")
-        )
+        dim = self.node.is_terminal or (self.node.orphan and self.run_state == "idle")
+        painter.setPen(colors.color("muted") if dim else colors.color("node_text"))
         painter.setFont(node_font())
         label_rect = QRectF(self._rect)
         if self.node.tools:
@@ -108,7 +107,7 @@ class NodeItem(QGraphicsItem):
             )
             painter.drawText(tools_rect, Qt.AlignmentFlag.AlignCenter, ", ".join(self.node.tools))
         if self.node.unknown_targets:
-            self._paint_unknown_targets(painter, colors.color("muted"))
+            self._paint_unknown_targets(painter, colors)
 
     def _display_label(self) -> str:
         if self.node.kind == "start":
@@ -128,14 +127,16 @@ class NodeItem(QGraphicsItem):
             return colors.color("terminal"), colors.color("border"), 1.0
         return colors.color("node"), colors.color("border"), 1.2
 
-    def _paint_unknown_targets(self, painter: QPainter, color: QColor) -> None:
-        """A small fan below the node: it routes somewhere the graph does not declare."""
-        painter.setPen(QPen(color, 1.2, Qt.PenStyle.DashLine))
-        bottom = self._rect.bottom()
-        for dx in (-10.0, 0.0, 10.0):
-            painter.drawLine(QPointF(0.0, bottom), QPointF(dx, bottom + 9))
+    def _paint_unknown_targets(self, painter: QPainter, colors: theme.Theme) -> None:
+        """A `?` badge on the top-right corner: the node routes where the graph does not say
+        (drawn there so it never covers the edges leaving the node)."""
+        badge = QRectF(self._rect.right() - 8, self._rect.top() - 8, 16, 16)
+        painter.setPen(QPen(colors.color("active"), 1.2))
+        painter.setBrush(colors.color("base"))
+        painter.drawEllipse(badge)
         painter.setFont(_small_font())
-        painter.drawText(QRectF(14, bottom, 20, 12), Qt.AlignmentFlag.AlignLeft, "?")
+        painter.setPen(colors.color("active"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "?")
 
     def _tooltip(self) -> str:
         lines = [self.node.id]
@@ -146,6 +147,8 @@ class NodeItem(QGraphicsItem):
                 "Routes to targets the graph does not declare (a router without a Literal "
                 "return type or path map); its possible next nodes are unknown."
             )
+        if self.node.orphan:
+            lines.append("No declared edge leads here; a router with unknown targets may.")
         if self.node.kind == "subgraph":
             lines.append("A collapsed subgraph: double-click to expand it.")
         return "\n".join(lines)
