@@ -116,6 +116,16 @@ class StudioClient:
         found = await self._call("Loading the thread state", self._sdk.threads.get_state(thread_id))
         return cast(ThreadState, found)
 
+    async def run_traceback(self, thread_id: str, run_id: str) -> str | None:
+        """The traceback of a failed run, when the server keeps it (lg-studio does; other
+        LangGraph servers do not, and then this is None)."""
+        try:
+            found = await self._sdk.http.get(f"/threads/{thread_id}/runs/{run_id}/traceback")
+        except (httpx.HTTPStatusError, httpx.TransportError):
+            return None
+        traceback = found.get("traceback") if isinstance(found, dict) else None
+        return traceback if isinstance(traceback, str) else None
+
     async def cancel_run(self, thread_id: str, run_id: str) -> None:
         await self._call("Cancelling the run", self._sdk.runs.cancel(thread_id, run_id))
 

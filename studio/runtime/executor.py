@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+import traceback
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from langchain_core.runnables import RunnableConfig
@@ -76,6 +77,7 @@ class RunExecutor:
             error = serde.error_payload(exc)
             self._publish(log, "error", error)
             outcome = await self._settled(run, graph_id, temporary, "error", error=error)
+            outcome = replace(outcome, traceback="".join(traceback.format_exception(exc)))
         try:
             if temporary:
                 await self.storage.delete_thread(run["thread_id"])

@@ -204,6 +204,8 @@ class RunOutcome:
     """Kept on the thread: why the run failed, or how it was stopped (`UserInterrupt`)."""
     has_checkpoint: bool = False
     rolled_back: bool = False
+    traceback: str | None = None
+    """The Python traceback of a failed run, for whoever debugs it (not part of the Run)."""
 
 
 def thread_after_run(

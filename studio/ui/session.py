@@ -70,6 +70,7 @@ class Session(QObject):
         self.active_thread: Thread | None = None
         self.run_id: str | None = None
         self._thread_filter: dict[str, Any] = {}
+        self._failure: dict[str, Any] | None = None
         self._run_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pending: list[StreamEvent] = []
@@ -207,6 +208,7 @@ class Session(QObject):
             await self._load_threads()
         thread_id = self.active_thread["thread_id"]
         modes = list(dict.fromkeys([*stream_modes, TRACKING_MODE]))
+        self._failure = None
         self.busy_changed.emit(True)
         outcome = "success"
         try:
@@ -219,7 +221,7 @@ class Session(QObject):
             raise
         finally:
             self._on_flush()
-            self.run_id = None
+            run_id, self.run_id = self.run_id, None
             self.busy_changed.emit(False)
             if outcome != "cancelled":
                 state = await self.client.state(thread_id)
@@ -228,8 +230,20 @@ class Session(QObject):
                 self.state_changed.emit(state)
                 self.active_thread = await self.client.thread(thread_id)
                 self.thread_updated.emit(self.active_thread)
+                if outcome == "error" and run_id is not None:
+                    await self._report_failure(thread_id, run_id)
                 await self._load_threads()
             self.run_ended.emit(outcome)
+
+    async def _report_failure(self, thread_id: str, run_id: str) -> None:
+        """The run's error as a message, with its traceback as the details when the server
+        keeps one (lg-studio does)."""
+        failure = self._failure or {}
+        traceback = await self.client.run_traceback(thread_id, run_id)
+        self.error_occurred.emit(
+            f"The run failed: {failure.get('error', 'Error')}: {failure.get('message', '')}",
+            traceback or "The server did not send a traceback; see its log.",
+        )
 
     def _on_event(self, event: StreamEvent, shown_modes: Sequence[str]) -> str | None:
         """Track the run from one event; return a new outcome when the event decides it."""
@@ -239,6 +253,7 @@ class Session(QObject):
             self.run_started.emit(self.run_id)
         elif event.event == "error":
             outcome = "error"
+            self._failure = event.data if isinstance(event.data, dict) else {}
         elif event.mode == TRACKING_MODE and isinstance(event.data, dict):
             node = topology_id(str(event.data.get("name")), event.namespace)
             if "triggers" in event.data:

@@ -419,3 +419,27 @@ async def test_create_thread_with_supersteps(
         )
         assert bad_node.status_code == 400
         assert (await http.get(f"/threads/{tid}")).status_code == 404, "nothing half-written"
+
+
+async def test_a_failed_run_keeps_its_traceback(server: ServerProcess) -> None:
+    async with httpx.AsyncClient(base_url=server.url) as http:
+        thread = (await http.post("/threads", json={})).json()
+        tid = thread["thread_id"]
+        run = (
+            await http.post(
+                f"/threads/{tid}/runs", json={"assistant_id": "fail", "input": {"value": "x"}}
+            )
+        ).json()
+        await http.get(f"/threads/{tid}/runs/{run['run_id']}/join")
+        found = (await http.get(f"/threads/{tid}/runs/{run['run_id']}/traceback")).json()
+        assert found["status"] == "error"
+        assert "ValueError: kaboom" in found["traceback"]
+        assert "fail.py" in found["traceback"]
+        ok = (
+            await http.post(f"/threads/{tid}/runs/wait", json={"assistant_id": "echo"})
+        ).status_code
+        assert ok == 200
+        good = (await http.get(f"/threads/{tid}/runs")).json()[0]
+        clean = (await http.get(f"/threads/{tid}/runs/{good['run_id']}/traceback")).json()
+        assert clean["traceback"] is None
+        assert "traceback" not in good, "the Run itself keeps LangGraph Server's shape"

@@ -100,13 +100,19 @@ async def test_a_failing_graph_shows_its_error(controller: StudioController) -> 
     window = controller.window
     session = await _open(controller, FIXTURE_PROJECT)
     await _select(session, window, "fail")
-    errors = []
-    session.error_occurred.connect(lambda message, detail: errors.append(message))
     window.run_panel.tabs.setCurrentIndex(1)
     window.run_panel.json.set_value({"value": "x"})
     ended = next_emission(session.run_ended)
+    reported = next_emission(session.error_occurred)
     window.run_panel.request_run()
+    message, detail = await reported
+    assert message == "The run failed: ValueError: kaboom"
+    assert "Traceback" in detail
+    assert 'raise ValueError("kaboom")' in detail, "the traceback points at the user's code"
     assert (await ended) == ["error"]
+    box = window.findChildren(QMessageBox)[-1]
+    assert box.text() == message
+    assert "kaboom" in box.detailedText()
     assert window.graph_view.graph_scene.nodes["boom"].run_state == "failed"
     events = window.events_panel.model
     last = events.event_at(events.rowCount() - 1).event

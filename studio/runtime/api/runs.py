@@ -217,6 +217,14 @@ async def delete_run(request: Request) -> Response:
     return no_content()
 
 
+async def get_run_traceback(request: Request) -> Response:
+    """lg-studio's addition: the Python traceback of a failed run, for debugging it. (The
+    error event and the thread carry only the exception's type and message.)"""
+    rt, run = await _existing_run(request)
+    traceback = await rt.storage.run_traceback(run["thread_id"], run["run_id"])
+    return json_response({"run_id": run["run_id"], "status": run["status"], "traceback": traceback})
+
+
 # --- join, cancel ------------------------------------------------------------------------------
 
 
@@ -387,6 +395,14 @@ ENDPOINTS = [
     ),
     Endpoint(
         "GET", "/threads/{thread_id}/runs/{run_id}", get_run, "Get Run", TAG_THREAD, response=Run
+    ),
+    Endpoint(
+        "GET",
+        "/threads/{thread_id}/runs/{run_id}/traceback",
+        get_run_traceback,
+        "Get Run Traceback (lg-studio)",
+        TAG_THREAD,
+        response=dict[str, Any],
     ),
     Endpoint(
         "DELETE",

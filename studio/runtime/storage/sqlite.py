@@ -181,6 +181,9 @@ class SqliteStorage:
     async def find_run(self, run_id: str) -> Run | None:
         return await self.db.run(_find_run, run_id)
 
+    async def run_traceback(self, thread_id: str, run_id: str) -> str | None:
+        return await self.db.run(_run_traceback, thread_id, run_id)
+
     async def list_runs(
         self, thread_id: str, *, limit: int, offset: int, status: RunStatus | None
     ) -> list[Run]:
@@ -469,6 +472,13 @@ def _find_run(conn: sqlite3.Connection, run_id: str) -> Run | None:
     return rows.run(found) if found else None
 
 
+def _run_traceback(conn: sqlite3.Connection, thread_id: str, run_id: str) -> str | None:
+    found = conn.execute(
+        "SELECT traceback FROM runs WHERE run_id = ? AND thread_id = ?", (run_id, thread_id)
+    ).fetchone()
+    return None if found is None else found["traceback"]
+
+
 def _in_flight(conn: sqlite3.Connection, thread_id: str) -> list[Run]:
     found = conn.execute(
         f"SELECT * FROM runs WHERE thread_id = ? AND status IN {ACTIVE} ORDER BY created_at",
@@ -530,8 +540,8 @@ def _finish_run(
         conn.execute("DELETE FROM runs WHERE run_id = ?", (run["run_id"],))
     else:
         conn.execute(
-            "UPDATE runs SET status = ?, updated_at = ? WHERE run_id = ?",
-            (outcome.run_status, now, run["run_id"]),
+            "UPDATE runs SET status = ?, updated_at = ?, traceback = ? WHERE run_id = ?",
+            (outcome.run_status, now, outcome.traceback, run["run_id"]),
         )
     thread = _get_thread(conn, run["thread_id"])
     if thread is None:

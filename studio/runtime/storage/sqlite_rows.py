@@ -48,6 +48,7 @@ def run(row: sqlite3.Row) -> Run:
     data = _decode(row, RUN_JSON)
     data.pop("attempt", None)
     data.pop("temporary", None)
+    data.pop("traceback", None)
     data["langsmith_session_name"] = None
     return cast(Run, data)
 

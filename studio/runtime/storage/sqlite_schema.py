@@ -60,4 +60,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX runs_thread ON runs (thread_id, created_at);
     CREATE INDEX runs_active ON runs (status, created_at) WHERE status IN ('pending', 'running')
     """,
+    """
+    ALTER TABLE runs ADD COLUMN traceback TEXT
+    """,
 )
