@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of `lg-studio serve` and `langgraph dev` (not part of the test run)."""
