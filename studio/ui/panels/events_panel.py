@@ -17,6 +17,7 @@ from studio.client.api import StreamEvent
 from studio.ui.panels.events_model import EventsFilter, EventsModel
 
 ALL = "All"
+COLUMN_WIDTHS = (76, 150, 130)
 
 
 class EventsPanel(QWidget):
@@ -42,7 +43,11 @@ class EventsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(22)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # Fixed starting widths: sizing columns to their contents re-measures every row on
+        # each batch, which stalls the window once a run has streamed thousands of events.
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in enumerate(COLUMN_WIDTHS):
+            header.resizeSection(column, width)
         header.setStretchLastSection(True)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Mode"))

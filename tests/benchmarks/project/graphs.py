@@ -39,15 +39,20 @@ one_node = StateGraph(OneNodeState).add_node(answer).add_edge(START, "answer").c
 
 class EventsState(TypedDict, total=False):
     n: int
+    per_second: int
     emitted: int
 
 
 async def emit(state: EventsState) -> dict[str, Any]:
+    """`n` custom events, as fast as possible, or paced at `per_second` (in 10 ms bursts)."""
     writer = get_stream_writer()
     n = state.get("n", 0)
+    per_tick = max(1, state.get("per_second", 0) // 100)
     for i in range(n):
         writer({"i": i})
-        if i % 50 == 49:
+        if state.get("per_second") and i % per_tick == per_tick - 1:
+            await asyncio.sleep(0.01)
+        elif i % 50 == 49:
             await asyncio.sleep(0)  # a producer that lets the server ship what it has so far
     return {"emitted": n}
 
