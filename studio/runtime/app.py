@@ -16,7 +16,6 @@ from starlette.routing import Route
 
 from studio.runtime.api import assistants, meta, runs, threads
 from studio.runtime.api.http import Endpoint, json_response
-from studio.runtime.api.openapi import build_openapi
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.context import Runtime
 from studio.runtime.errors import ApiError
@@ -101,5 +100,5 @@ def create_app(project: Project, options: ServerOptions) -> Starlette:
         },
         lifespan=lifespan,
     )
-    app.state.openapi = build_openapi(ENDPOINTS)
+    app.state.endpoints = ENDPOINTS
     return app

@@ -51,6 +51,17 @@ class StudioOptions(BaseModel):
     heartbeat_seconds: float = Field(
         default=5.0, gt=0, description="Idle time after which streams send a keep-alive."
     )
+    run_timeout_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="How long a run may take before it ends as `timeout` "
+        "(default: BG_JOB_TIMEOUT_SECS, else a day, as LangGraph Server).",
+    )
+
+    def run_timeout(self) -> float:
+        if self.run_timeout_seconds is not None:
+            return self.run_timeout_seconds
+        return float(os.environ.get("BG_JOB_TIMEOUT_SECS", 86_400))
 
 
 class ProjectFile(BaseModel):

@@ -67,7 +67,13 @@ class Runtime:
 
         broker = StreamBroker()
         jobs = project.file.lg_studio.jobs or options.jobs
-        executor = RunExecutor(storage, registry, broker, checkpointer)
+        executor = RunExecutor(
+            storage,
+            registry,
+            broker,
+            checkpointer,
+            run_timeout=project.file.lg_studio.run_timeout(),
+        )
         queue = RunQueue(storage, executor, jobs)
         runtime = cls(
             project=project,

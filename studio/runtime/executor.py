@@ -16,7 +16,7 @@ from typing import Any, Literal
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from studio.protocol.schema import Run
+from studio.protocol.schema import Run, RunStatus
 from studio.runtime import ids, serde
 from studio.runtime.graph_stream import run_config, stream_graph
 from studio.runtime.graphs import Graph, GraphRegistry
@@ -37,6 +37,7 @@ class RunControl:
 
     action: CancelAction | None = None
     reason: str | None = None
+    deadline: asyncio.Timeout | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -50,6 +51,8 @@ class RunExecutor:
     registry: GraphRegistry
     broker: StreamBroker
     checkpointer: BaseCheckpointSaver[Any]
+    run_timeout: float = 86_400.0
+    """Seconds a run may take before it ends as `timeout` (LangGraph Server: a day)."""
     api_url: str | None = None
 
     async def execute(self, run: Run, attempt: int, control: RunControl) -> None:
@@ -67,7 +70,14 @@ class RunExecutor:
                     f"Run {run['run_id']} exceeded max attempts ({MAX_ATTEMPTS}): the server "
                     "stopped while running it too many times."
                 )
-            outcome = await self._stream(run, attempt, log, control, graph_id, temporary)
+            deadline = control.deadline = asyncio.timeout(self.run_timeout)
+            try:
+                async with deadline:
+                    outcome = await self._stream(run, attempt, log, control, graph_id, temporary)
+            except TimeoutError:
+                if not deadline.expired():
+                    raise  # the graph's own TimeoutError: an error like any other
+                outcome = await self._timed_out(run, log, graph_id, temporary)
         except ExecutionAbandoned:
             await self.storage.requeue_run(run["run_id"], ids.now_iso())
             log.close()
@@ -94,6 +104,17 @@ class RunExecutor:
             )
             control.done.set()
 
+    async def _timed_out(
+        self, run: Run, log: EventLog, graph_id: str, temporary: bool
+    ) -> RunOutcome:
+        logger.warning("Run %s timed out after %.0f s", run["run_id"], self.run_timeout)
+        error = {
+            "error": "TimeoutError",
+            "message": f"The run exceeded its time limit of {self.run_timeout:g} seconds.",
+        }
+        self._publish(log, "error", error)
+        return await self._settled(run, graph_id, temporary, "timeout", error=error)
+
     async def _stream(
         self,
         run: Run,
@@ -118,6 +139,8 @@ class RunExecutor:
                     self._publish(log, event, payload)
                 return await self._outcome(graph, run, temporary, "success")
         except asyncio.CancelledError:
+            if control.deadline is not None and control.deadline.expired():
+                raise  # the run's time is up: its deadline turns this into a TimeoutError
             if control.action is None:
                 raise ExecutionAbandoned from None
             if control.action == "rollback":
@@ -137,7 +160,7 @@ class RunExecutor:
         run: Run,
         graph_id: str,
         temporary: bool,
-        status: Literal["success", "error", "interrupted"],
+        status: RunStatus,
         *,
         error: dict[str, Any] | None = None,
     ) -> RunOutcome:
@@ -158,7 +181,7 @@ class RunExecutor:
         graph: Graph,
         run: Run,
         temporary: bool,
-        status: Literal["success", "error", "interrupted"],
+        status: RunStatus,
         *,
         error: dict[str, Any] | None = None,
     ) -> RunOutcome:

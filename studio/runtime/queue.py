@@ -46,6 +46,7 @@ class RunQueue:
         self._threads: OrderedDict[str, deque[_Queued]] = OrderedDict()
         self._running: dict[str, _Running] = {}
         self._busy_threads: set[str] = set()
+        self._starting: dict[str, tuple[CancelAction, str | None] | None] = {}
         self._wake = asyncio.Event()
         self._dispatcher: asyncio.Task[None] | None = None
         self._stopping = False
@@ -82,6 +83,9 @@ class RunQueue:
     async def cancel(self, run: Run, action: CancelAction, reason: str | None = None) -> bool:
         """Stop a run wherever it is. False if it was neither pending nor running."""
         outcome = await self._storage.cancel_run(run["run_id"], action, ids.now_iso())
+        if run["run_id"] in self._starting:
+            self._starting[run["run_id"]] = (action, reason)
+            return True
         running = self._running.get(run["run_id"])
         if running is not None:
             running.control.action = action
@@ -120,37 +124,49 @@ class RunQueue:
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
 
     async def _dispatch(self) -> float | None:
-        """Start every run that may start; return seconds until a delayed run is due."""
+        """Start every run that may start (one storage call for all of them); return seconds
+        until a delayed run is due."""
         now = ids.now()
         next_due: float | None = None
+        ready: list[Run] = []
         for thread_id in list(self._threads):
-            if len(self._running) >= self._jobs:
+            if len(self._running) + len(ready) >= self._jobs:
                 break
-            if thread_id in self._busy_threads:
-                continue
             queue = self._threads.get(thread_id)
-            if not queue:
+            if thread_id in self._busy_threads or not queue:
                 continue
-            head = queue[0]
-            wait = (head.not_before - now).total_seconds()
+            wait = (queue[0].not_before - now).total_seconds()
             if wait > 0:
                 next_due = wait if next_due is None else min(next_due, wait)
                 continue
-            queue.popleft()
+            ready.append(queue.popleft().run)
             if not queue:
                 del self._threads[thread_id]
-            await self._start(head.run)
+        if ready:
+            await self._start(ready)
         return next_due
 
-    async def _start(self, run: Run) -> None:
-        attempt = await self._storage.start_run(run["run_id"], ids.now_iso())
-        if attempt is None:
-            return  # cancelled or deleted while it waited
-        run = {**run, "status": "running"}
-        self._busy_threads.add(run["thread_id"])
-        running = _Running(run, asyncio.create_task(self._execute(run, attempt)))
-        self._running[run["run_id"]] = running
-        running.task.set_name(f"run-{run['run_id']}")
+    async def _start(self, runs: list[Run]) -> None:
+        for run in runs:
+            self._starting[run["run_id"]] = None
+            self._busy_threads.add(run["thread_id"])
+        try:
+            attempts = await self._storage.start_runs([r["run_id"] for r in runs], ids.now_iso())
+        finally:
+            stops = {run["run_id"]: self._starting.pop(run["run_id"], None) for run in runs}
+        for run in runs:
+            attempt = attempts.get(run["run_id"])
+            if attempt is None:  # cancelled or deleted while it waited
+                self._busy_threads.discard(run["thread_id"])
+                continue
+            started: Run = {**run, "status": "running"}
+            running = _Running(started, asyncio.create_task(self._execute(started, attempt)))
+            running.task.set_name(f"run-{run['run_id']}")
+            self._running[run["run_id"]] = running
+            stop = stops[run["run_id"]]
+            if stop is not None:  # a cancel arrived while the run was being started
+                running.control.action, running.control.reason = stop
+                running.task.cancel(stop[1])
 
     async def _execute(self, run: Run, attempt: int) -> None:
         await asyncio.sleep(0)  # let _start register the task before it can finish

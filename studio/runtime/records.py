@@ -213,7 +213,7 @@ def thread_after_run(
 ) -> Thread:
     """LangGraph Server's thread status machine at the end of a run."""
     status: ThreadStatus
-    if outcome.run_status == "error":
+    if outcome.run_status in ("error", "timeout"):
         status = "error"
     elif outcome.next_nodes:
         status = "interrupted"

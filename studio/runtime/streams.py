@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 RESUMABLE_TTL_SECONDS = 3600.0
 DEFAULT_TTL_SECONDS = 60.0
+SWEEP_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,9 @@ class EventLog:
     _waiter: asyncio.Future[None] | None = None
 
     def append(self, event: str, data: bytes) -> StreamEvent:
-        item = StreamEvent(len(self.events) + 1, event, data)
+        # orjson hands back bytes with kilobytes of spare capacity (4 KiB for `{"i":1}`);
+        # a log keeps thousands of them, so keep an exact-size copy instead.
+        item = StreamEvent(len(self.events) + 1, event, memoryview(data).tobytes())
         self.events.append(item)
         self._wake()
         return item
@@ -112,6 +115,7 @@ class StreamBroker:
     def __init__(self) -> None:
         self._runs: dict[str, EventLog] = {}
         self._threads: dict[str, EventLog] = {}
+        self._swept_at = time.monotonic()
 
     def run_log(
         self, run_id: str, *, thread_id: str | None = None, resumable: bool = False
@@ -152,7 +156,12 @@ class StreamBroker:
             watched.append(event, data)
 
     def _expire(self) -> None:
+        """Drop expired logs, at most once per sweep interval (not on every call: a burst
+        opens thousands of logs, and scanning them all each time grows quadratically)."""
         now = time.monotonic()
+        if now - self._swept_at < SWEEP_SECONDS:
+            return
+        self._swept_at = now
         for logs in (self._runs, self._threads):
             for key in [key for key, log in logs.items() if log.expired(now)]:
                 del logs[key]

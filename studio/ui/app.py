@@ -12,6 +12,7 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from studio.ui import resources, theme
+from studio.ui.collector import MainThreadCollector
 
 APP_NAME = "lg-studio"
 ORGANIZATION = "lg-studio"
@@ -26,6 +27,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setDesktopFileName("lg-studio")
     app.setWindowIcon(resources.icon("app"))
     theme.apply(app, theme.system_theme())
+    if app.findChild(MainThreadCollector) is None:
+        MainThreadCollector(app)
     return app
 
 

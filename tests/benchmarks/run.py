@@ -209,7 +209,6 @@ def start_server(kind: str, root: Path, jobs: int, trace: bool = False) -> tuple
     env = server_env()
     if trace and kind == OURS:
         env["PYTHONPATH"] = str(REPO)
-        env["LG_STUDIO_WHATIF"] = os.environ.get("LG_STUDIO_WHATIF", "")
         env["LG_STUDIO_TRACE"] = str(workdir / "trace.json")
     log = workdir / "server.log"
     with log.open("wb") as out:

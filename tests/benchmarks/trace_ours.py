@@ -164,89 +164,6 @@ def install() -> None:
     ]
 
 
-def what_if(names: list[str]) -> None:
-    """Experiments for PROFILE.md: patch a suspected fix in, then measure (`LG_STUDIO_WHATIF`).
-
-    - `compact-events`: copy each serialized event into an exact-size `bytes` before the run's
-      log keeps it (orjson hands back buffers with kilobytes of spare capacity).
-    - `one-hop-saver`: the checkpointer's put/put_writes/get_tuple/list run as langgraph's
-      sync `SqliteSaver` calls on one dedicated thread: one thread hop per operation, no
-      asyncio lock, `list` in one hop (instead of aiosqlite's hop per statement and fetch).
-    - `no-setup-lock`: skip the checkpointer's `setup()` (it takes the saver's lock on every
-      call just to learn that setup is done).
-    """
-    from studio.runtime import checkpointer, streams
-
-    if "compact-events" in names:
-        append = streams.EventLog.append
-
-        def compact_append(self: Any, event: str, data: bytes) -> Any:
-            return append(self, event, memoryview(data).tobytes())
-
-        streams.EventLog.append = compact_append  # type: ignore[method-assign]
-    saver = checkpointer.StudioSqliteSaver
-    if "no-setup-lock" in names or "one-hop-saver" in names:
-        setup = saver.setup
-
-        async def quick_setup(self: Any) -> None:
-            if not self.is_setup:
-                await setup(self)
-
-        saver.setup = quick_setup  # type: ignore[method-assign]
-    if "one-hop-saver" in names:
-        _one_hop_saver(saver)
-
-
-def _one_hop_saver(saver: Any) -> None:
-    import sqlite3
-    from concurrent.futures import ThreadPoolExecutor
-
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    original_open = saver.open.__func__
-
-    async def open_with_sync(cls: Any, path: Path) -> Any:
-        opened = await original_open(cls, path)
-        opened._pool = ThreadPoolExecutor(1, thread_name_prefix="one-hop-saver")
-
-        def connect() -> SqliteSaver:
-            conn = sqlite3.connect(path, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            sync = SqliteSaver(conn, serde=opened.serde)
-            sync.is_setup = True
-            return sync
-
-        opened._sync = await asyncio.get_running_loop().run_in_executor(opened._pool, connect)
-        return opened
-
-    def hop(self: Any, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        call = functools.partial(fn, *args, **kwargs)
-        return asyncio.get_running_loop().run_in_executor(self._pool, call)
-
-    async def aput(self: Any, config: Any, checkpoint: Any, metadata: Any, versions: Any) -> Any:
-        return await hop(self, self._sync.put, config, checkpoint, metadata, versions)
-
-    async def aput_writes(
-        self: Any, config: Any, writes: Any, task_id: str, task_path: str = ""
-    ) -> None:
-        await hop(self, self._sync.put_writes, config, writes, task_id, task_path)
-
-    async def aget_tuple(self: Any, config: Any) -> Any:
-        return await hop(self, self._sync.get_tuple, config)
-
-    async def alist(self: Any, config: Any, **kwargs: Any) -> AsyncIterator[Any]:
-        found = await hop(self, lambda: list(self._sync.list(config, **kwargs)))
-        for item in found:
-            yield item
-
-    saver.open = classmethod(open_with_sync)
-    saver.aput = aput
-    saver.aput_writes = aput_writes
-    saver.aget_tuple = aget_tuple
-    saver.alist = alist
-
-
 _PROFILER: list[Any] = []
 
 
@@ -275,7 +192,6 @@ def _start_cprofile() -> None:
 
 
 def main() -> int:
-    what_if([n for n in os.environ.get("LG_STUDIO_WHATIF", "").split(",") if n])
     install()
     signal.signal(signal.SIGUSR1, dump)
     if os.environ.get("LG_STUDIO_CPROFILE"):

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 from langgraph_sdk import get_client
 
-from tests.support.server import CLEAN_EXIT, FIXTURE_PROJECT, ServerProcess
+from tests.support.server import CLEAN_EXIT, ServerProcess, slow_graph_project
 
 
 async def test_ok_info_and_docs(server: ServerProcess) -> None:
@@ -69,13 +69,7 @@ async def test_cors_and_head(server: ServerProcess) -> None:
 
 
 async def test_quiet_streams_send_heartbeats(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    config = json.loads((FIXTURE_PROJECT / "langgraph.json").read_text())
-    config["graphs"] = {"slow": str(FIXTURE_PROJECT / "graphs" / "slow.py") + ":graph"}
-    config["dependencies"] = [str(FIXTURE_PROJECT)]
-    config["lg_studio"] = {"heartbeat_seconds": 0.05}
-    (project / "langgraph.json").write_text(json.dumps(config))
+    project = slow_graph_project(tmp_path / "project", {"heartbeat_seconds": 0.05})
     process = ServerProcess(tmp_path / "data", project=project)
     process.start()
     sdk = get_client(url=process.url)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
-from tests.support.server import ServerProcess
+from tests.support.server import CLEAN_EXIT, ServerProcess, slow_graph_project
 
 HELLO = {"messages": [{"role": "human", "content": "hello"}]}
 
@@ -443,3 +445,28 @@ async def test_a_failed_run_keeps_its_traceback(server: ServerProcess) -> None:
         clean = (await http.get(f"/threads/{tid}/runs/{good['run_id']}/traceback")).json()
         assert clean["traceback"] is None
         assert "traceback" not in good, "the Run itself keeps LangGraph Server's shape"
+
+
+async def test_a_run_over_its_time_limit_ends_as_timeout(tmp_path: Path) -> None:
+    project = slow_graph_project(tmp_path / "project", {"run_timeout_seconds": 0.5})
+    process = ServerProcess(tmp_path / "data", project=project)
+    process.start()
+    sdk = get_client(url=process.url)
+    try:
+        thread = await sdk.threads.create()
+        tid = thread["thread_id"]
+        parts = [
+            (p.event, p.data)
+            async for p in sdk.runs.stream(tid, "slow", input={}, context={"delay": 0.2})
+        ]
+        assert parts[-1][0] == "error"
+        assert parts[-1][1]["error"] == "TimeoutError"
+        (run,) = await sdk.runs.list(tid)
+        assert run["status"] == "timeout"
+        found = await sdk.threads.get(tid)
+        assert found["status"] == "error"
+        state = await sdk.threads.get_state(tid)
+        assert state["values"]["steps"][:1] == ["step1"], "progress before the limit is kept"
+    finally:
+        await sdk.http.client.aclose()
+        assert process.stop() in CLEAN_EXIT

@@ -6,6 +6,7 @@ guessing a port or polling, so there is no race and no sleep.
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -17,9 +18,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_PROJECT = ROOT / "tests" / "fixtures" / "project"
+
 _URL = re.compile(r"serving .* at (http://\S+)")
 # uvicorn re-raises SIGTERM after a graceful shutdown, so a clean stop may report -SIGTERM.
 CLEAN_EXIT = (0, -signal.SIGTERM)
+
+
+def slow_graph_project(folder: Path, lg_studio: dict[str, object]) -> Path:
+    """A project in `folder` serving only the fixture's `slow` graph, with lg-studio settings
+    `lg_studio` (limits and timings a test wants small)."""
+    folder.mkdir()
+    config = json.loads((FIXTURE_PROJECT / "langgraph.json").read_text())
+    config["graphs"] = {"slow": str(FIXTURE_PROJECT / "graphs" / "slow.py") + ":graph"}
+    config["dependencies"] = [str(FIXTURE_PROJECT)]
+    config["lg_studio"] = lg_studio
+    (folder / "langgraph.json").write_text(json.dumps(config))
+    return folder
 
 
 class ServerProcess:
@@ -103,6 +117,13 @@ class ServerProcess:
             self._process.wait(timeout)
         self._close()
         return self._process.returncode
+
+    def wait_exit(self, timeout: float = 60.0) -> int:
+        """Wait for the process to end on its own (e.g. killed by its own graph)."""
+        assert self._process is not None
+        code = self._process.wait(timeout)
+        self._close()
+        return code
 
     def kill(self) -> None:
         """SIGKILL: the process gets no chance to tidy up."""

@@ -17,11 +17,12 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtWidgets import QApplication
+
+from studio.ui.app import create_application
 
 
 def _qt_loop() -> asyncio.AbstractEventLoop:
-    app = QApplication.instance() or QApplication([])
+    app = create_application([])
     loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
     return loop
 

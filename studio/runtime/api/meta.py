@@ -11,6 +11,7 @@ from starlette.responses import HTMLResponse, Response
 import studio
 from studio.runtime import API_COMPAT_VERSION
 from studio.runtime.api.http import Endpoint, json_response, query_bool, runtime
+from studio.runtime.api.openapi import build_openapi
 from studio.runtime.errors import ApiError
 from studio.runtime.storage.base import ThreadQuery
 
@@ -74,7 +75,11 @@ async def info(request: Request) -> Response:
 
 
 async def openapi(request: Request) -> Response:
-    return json_response(request.app.state.openapi)
+    """Built on first request, not at start-up: it takes ~90 ms that /ok need not wait for."""
+    state = request.app.state
+    if getattr(state, "openapi", None) is None:
+        state.openapi = build_openapi(state.endpoints)
+    return json_response(state.openapi)
 
 
 async def docs(request: Request) -> Response:

@@ -202,8 +202,8 @@ class SqliteStorage:
     async def active_runs(self) -> list[tuple[Run, int]]:
         return await self.db.run(_active_runs)
 
-    async def start_run(self, run_id: str, now: str) -> int | None:
-        return await self.db.transaction(_start_run, run_id, now)
+    async def start_runs(self, run_ids: Sequence[str], now: str) -> dict[str, int]:
+        return await self.db.transaction(_start_runs, run_ids, now)
 
     async def requeue_run(self, run_id: str, now: str) -> None:
         await self.db.transaction(
@@ -524,13 +524,18 @@ def _active_runs(conn: sqlite3.Connection) -> list[tuple[Run, int]]:
     return [(rows.run(r), int(r["attempt"])) for r in found]
 
 
-def _start_run(conn: sqlite3.Connection, run_id: str, now: str) -> int | None:
-    found = conn.execute(
-        "UPDATE runs SET status = 'running', attempt = attempt + 1, updated_at = ? "
-        "WHERE run_id = ? AND status = 'pending' RETURNING attempt",
-        (now, run_id),
-    ).fetchone()
-    return int(found[0]) if found else None
+def _start_runs(conn: sqlite3.Connection, run_ids: Sequence[str], now: str) -> dict[str, int]:
+    """Mark the runs that are still pending as running; their attempt numbers, by run id."""
+    started: dict[str, int] = {}
+    for run_id in run_ids:
+        found = conn.execute(
+            "UPDATE runs SET status = 'running', attempt = attempt + 1, updated_at = ? "
+            "WHERE run_id = ? AND status = 'pending' RETURNING attempt",
+            (now, run_id),
+        ).fetchone()
+        if found:
+            started[run_id] = int(found[0])
+    return started
 
 
 def _finish_run(

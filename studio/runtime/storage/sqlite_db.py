@@ -3,8 +3,8 @@
 Why not aiosqlite here: it hops to its thread once per statement, so a multi-statement
 transaction costs several hops and other coroutines can slip statements into it. We run each
 whole transaction as one function on the database thread instead: one hop, atomic, and
-serialized with every other write without an asyncio lock. (The checkpointer keeps using
-langgraph's aiosqlite-based saver on its own file.)
+serialized with every other write without an asyncio lock. (The checkpointer works the
+same way on its own file: see `studio/runtime/checkpointer.py`.)
 """
 
 from __future__ import annotations
