@@ -159,18 +159,18 @@ async def _run(target: Target, window: MainWindow) -> int:
 
 
 async def _screenshot(window: MainWindow, path: Path) -> int:
-    """Wait until the first graph is drawn, then save the window as a PNG."""
-    drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    window.graph_view.graph_drawn.connect(lambda: _resolve(drawn))
-    errors: list[str] = []
+    """Save the window as a PNG: once the first graph is drawn, or at once on the start page."""
     if window.session is not None:
+        drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        window.graph_view.graph_drawn.connect(lambda: _resolve(drawn))
+        errors: list[str] = []
         window.session.error_occurred.connect(lambda message, _detail: errors.append(message))
-    try:
-        await asyncio.wait_for(drawn, SCREENSHOT_TIMEOUT_SECONDS)
-    except TimeoutError:
-        logger.error("No graph was drawn: %s", "; ".join(errors) or "timed out")
-        return 1
-    window.graph_view.fit()
+        try:
+            await asyncio.wait_for(drawn, SCREENSHOT_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.error("No graph was drawn: %s", "; ".join(errors) or "timed out")
+            return 1
+        window.graph_view.fit()
     window.repaint()
     path.parent.mkdir(parents=True, exist_ok=True)
     return 0 if window.grab().save(str(path), "PNG") else 1

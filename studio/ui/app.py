@@ -24,7 +24,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName("LangGraph Studio (lg-studio)")
     app.setOrganizationName(ORGANIZATION)
-    app.setDesktopFileName("lg-studio")
+    app.setDesktopFileName("io.github.lgstudio.LgStudio")
     app.setWindowIcon(resources.icon("app"))
     theme.apply(app, theme.system_theme())
     if app.findChild(MainThreadCollector) is None:

@@ -45,7 +45,10 @@ class ServerProcess:
         project: Path = FIXTURE_PROJECT,
         extra_args: tuple[str, ...] = (),
         env: dict[str, str] | None = None,
+        command: tuple[str, ...] = (sys.executable, "-m", "studio"),
     ) -> None:
+        """`command` is how to invoke `lg-studio` (a packaged build passes its executable)."""
+        self.command = command
         self.data_dir = data_dir
         self.project = project
         self.extra_args = extra_args
@@ -59,9 +62,7 @@ class ServerProcess:
     def start(self, timeout: float = 60.0) -> str:
         self._process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "studio",
+                *self.command,
                 "serve",
                 "--config",
                 str(self.project),
