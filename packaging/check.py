@@ -4,8 +4,9 @@
 
 Run from the repository root with the `packaging` extra installed. It checks that the bundle
 prints its version, opens the example project it carries and saves a screenshot of the window
-(offscreen, so no display is needed), serves that project headless and answers a run over HTTP,
-and that the desktop entry and AppStream metainfo are valid. Exit code 0 means all of that held.
+(offscreen, so no display is needed), opens a project that has its own virtual environment
+(its runtime then runs in that interpreter), serves the example headless and answers a run over
+HTTP, and that the desktop entry and AppStream metainfo are valid. Exit code 0: all of it held.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.support.server import CLEAN_EXIT, ServerProcess  # noqa: E402
+from tests.support.venvs import make_project, make_venv  # noqa: E402
 
 PACKAGING = ROOT / "packaging"
 APP_ID = "io.github.lgstudio.LgStudio"
@@ -78,8 +80,8 @@ def check_version(app: Path) -> None:
     print(f"ok  version: {out.stdout.strip()}")  # noqa: T201
 
 
-def check_screenshot(app: Path, example: Path, scratch: Path) -> None:
-    png = scratch / "bundle.png"
+def check_screenshot(app: Path, example: Path, scratch: Path, name: str = "bundle") -> None:
+    png = scratch / f"{name}.png"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "HOME": str(scratch)}
     out = subprocess.run(
         [str(app), str(example), "--screenshot", str(png)],
@@ -97,6 +99,13 @@ def check_screenshot(app: Path, example: Path, scratch: Path) -> None:
     if len(colours) < 4:
         raise CheckFailed("the screenshot is blank")
     print(f"ok  screenshot: {png}")  # noqa: T201
+
+
+def check_project_environment(app: Path, scratch: Path) -> None:
+    """A project with its own virtual environment gets its runtime from the bundle's source."""
+    project = make_project(scratch / "venv-project")
+    make_venv(project, with_runtime_packages=True)
+    check_screenshot(app, project, scratch, name="venv-project")
 
 
 def check_serve(app: Path, example: Path, scratch: Path) -> None:
@@ -153,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
             example = bundled_example(app)
             check_version(app)
             check_screenshot(app, example, scratch)
+            check_project_environment(app, scratch)
             check_serve(app, example, scratch)
         except (CheckFailed, subprocess.CalledProcessError, RuntimeError) as exc:
             print(f"FAILED: {exc}", file=sys.stderr)  # noqa: T201

@@ -1,6 +1,6 @@
 """`lg-studio`: the desktop studio; `lg-studio serve`: the headless server.
 
-lg-studio [PROJECT_DIR] [--url URL] [--screenshot FILE]
+lg-studio [PROJECT_DIR] [--url URL] [--python INTERPRETER] [--screenshot FILE]
 lg-studio serve [--config PATH] [--host HOST] [--port PORT] [--data-dir DIR] [--jobs N]
 """
 
@@ -56,6 +56,13 @@ def _studio_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--url", help="connect to a running LangGraph server instead")
     parser.add_argument(
+        "--python",
+        type=Path,
+        metavar="INTERPRETER",
+        help="run projects' runtimes with this Python (default: the project's .venv if it has "
+        "one, else the studio's own)",
+    )
+    parser.add_argument(
         "--screenshot",
         type=Path,
         metavar="FILE.png",
@@ -99,7 +106,7 @@ def _studio(argv: Sequence[str]) -> int:
     from studio.launcher import Target, run_studio
     from studio.ui.app import run
 
-    target = Target(project=args.project, url=args.url, screenshot=args.screenshot)
+    target = Target(args.project, args.url, args.screenshot, args.python)
     return run(lambda: run_studio(target), [sys.argv[0]])
 
 

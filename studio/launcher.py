@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, QSettings, QSize
 from studio.client.api import StudioClient
 from studio.runtime.config import ConfigError, ServerOptions, load_project
 from studio.runtime.server import ServerThread
+from studio.runtime_process import RuntimeProcess, environment_problems, project_interpreter
 from studio.ui import resources
 from studio.ui.main_window import MainWindow
 from studio.ui.session import Session
@@ -39,19 +40,25 @@ class Target:
     project: Path | None = None
     url: str | None = None
     screenshot: Path | None = None
+    python: Path | None = None
 
 
 class StudioController(QObject):
     """Opens projects and connections for one window, and closes them cleanly."""
 
-    def __init__(self, window: MainWindow, data_root: Path | None = None) -> None:
+    def __init__(
+        self, window: MainWindow, data_root: Path | None = None, python: Path | None = None
+    ) -> None:
         """`data_root`: where to keep every project's data instead of `<project>/.lg-studio`
-        (the bundled example always keeps its data there, never in the installation)."""
+        (the bundled example always keeps its data there, never in the installation).
+        `python`: the interpreter to run projects' runtimes with, instead of each project's
+        own virtual environment (or, lacking one, the studio's process)."""
         super().__init__(window)
         self.window = window
         self.data_root = data_root
+        self.python = python
         self.session: Session | None = None
-        self.server: ServerThread | None = None
+        self.server: ServerThread | RuntimeProcess | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         window.project_requested.connect(lambda path: self._spawn(self.open_project(Path(path))))
         window.example_requested.connect(
@@ -60,22 +67,37 @@ class StudioController(QObject):
         window.url_requested.connect(lambda url: self._spawn(self.connect_url(url)))
 
     async def open_project(self, folder: Path) -> bool:
-        """Start the embedded runtime on `folder` and show it; False (and a message) if not."""
+        """Start the project's runtime on `folder` and show it; False (and a message) if not.
+
+        The runtime runs in the studio's process, unless the project has its own Python (a
+        virtual environment in the folder, or the controller's `python`): then in a child
+        process with that interpreter, so the graphs import the project's packages."""
         try:
             project = load_project(folder)
         except ConfigError as exc:
-            self.window.show_error("This folder is not a LangGraph project", str(exc))
+            self._fail("This folder is not a LangGraph project", str(exc))
             return False
         self.window.show_status(f"Starting the runtime for {project.root}…")
         await self.close()
-        server = ServerThread(project, ServerOptions(port=0, data_dir=self._data_dir(project.root)))
-        server.start()
         loop = asyncio.get_running_loop()
+        name = project.root.name
+        data_dir = self._data_dir(project.root)
+        python = self.python or project_interpreter(project.root)
+        server: ServerThread | RuntimeProcess
+        if python is None:
+            server = ServerThread(project, ServerOptions(port=0, data_dir=data_dir))
+        else:
+            problems = await loop.run_in_executor(None, environment_problems, python)
+            if problems is not None:
+                self._fail(f"The runtime cannot start in {name}'s environment", problems)
+                return False
+            server = RuntimeProcess(python, project.root, data_dir)
+        await loop.run_in_executor(None, server.start)
         try:
             url = await loop.run_in_executor(None, server.wait_started, STARTUP_TIMEOUT_SECONDS)
         except RuntimeError as exc:
             await loop.run_in_executor(None, server.stop)
-            self.window.show_error(f"The runtime for {project.root.name} did not start", str(exc))
+            self._fail(f"The runtime for {name} did not start", str(exc))
             return False
         self.server = server
         self.window.remember_project(str(project.root))
@@ -118,6 +140,11 @@ class StudioController(QObject):
         self.window.attach(self.session, title)
         self.session.start()
 
+    def _fail(self, message: str, detail: str) -> None:
+        """Tell the user, and the log (the only witness of a `--screenshot` run)."""
+        logger.error("%s\n%s", message, detail)
+        self.window.show_error(message, detail)
+
     def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
@@ -137,7 +164,7 @@ async def run_studio(target: Target) -> int:
 
 
 async def _run(target: Target, window: MainWindow) -> int:
-    controller = StudioController(window)
+    controller = StudioController(window, python=target.python)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
     window.closed.connect(lambda: _resolve(closed))
     window.show()
