@@ -72,7 +72,7 @@ def run_config(run: Run, attempt: int, api_url: str | None) -> RunnableConfig:
     metadata["run_attempt"] = attempt
     metadata["langgraph_version"] = langgraph.version.__version__
     metadata["langgraph_api_version"] = API_COMPAT_VERSION
-    metadata["langgraph_plan"] = "developer"
+    metadata["langgraph_plan"] = "enterprise"  # what `langgraph dev` writes (observed)
     metadata["langgraph_host"] = "self-hosted"
     if api_url:
         metadata["langgraph_api_url"] = api_url

@@ -54,6 +54,21 @@ async def test_wait_returns_final_values(client: LangGraphClient) -> None:
     assert result["messages"][-1]["type"] == "ai"
 
 
+async def test_checkpoints_record_the_run_and_the_server(client: LangGraphClient) -> None:
+    thread = await client.threads.create()
+    run = await client.runs.create(thread["thread_id"], "echo", input=HELLO)
+    await client.runs.join(thread["thread_id"], run["run_id"])
+    metadata = (await client.threads.get_state(thread["thread_id"]))["metadata"]
+    assert metadata is not None
+    assert metadata["run_id"] == run["run_id"]
+    assert metadata["run_attempt"] == 1
+    assert metadata["graph_id"] == "echo"
+    # What `langgraph dev` writes, observed, whatever its plan is called in the docs.
+    assert metadata["langgraph_plan"] == "enterprise"
+    assert metadata["langgraph_host"] == "self-hosted"
+    assert metadata["langgraph_api_url"].startswith("http://127.0.0.1:")
+
+
 async def test_stream_values_and_updates(client: LangGraphClient) -> None:
     thread = await client.threads.create()
     events = await _events(
