@@ -168,3 +168,47 @@ class RunError(TypedDict):
 
     error: str
     message: str
+
+
+CronSortBy = Literal[
+    "cron_id", "assistant_id", "thread_id", "next_run_date", "end_time", "created_at", "updated_at"
+]
+
+
+class Cron(TypedDict):
+    """A scheduled run: `payload` is the run request it creates at every tick."""
+
+    cron_id: str
+    assistant_id: str
+    thread_id: str | None
+    user_id: str | None
+    schedule: str
+    timezone: str | None
+    end_time: str | None
+    payload: Json
+    next_run_date: str | None
+    metadata: Json
+    on_run_completed: OnCompletion | None
+    enabled: bool
+    created_at: str
+    updated_at: str
+
+
+class StoreItem(TypedDict):
+    namespace: list[str]
+    key: str
+    value: Json
+    created_at: str
+    updated_at: str
+
+
+class SearchItem(StoreItem):
+    score: float | None
+
+
+class SearchItemsResponse(TypedDict):
+    items: list[SearchItem]
+
+
+class ListNamespaceResponse(TypedDict):
+    namespaces: list[list[str]]

@@ -11,7 +11,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -64,6 +64,56 @@ class StudioOptions(BaseModel):
         return float(os.environ.get("BG_JOB_TIMEOUT_SECS", 86_400))
 
 
+class StoreIndexConfig(BaseModel):
+    """`store.index`: what makes semantic search possible (langgraph_api's IndexConfig)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    dims: int = Field(gt=0, description="Length of the vectors `embed` returns.")
+    embed: str = Field(
+        description="'./file.py:function' of the project, or a LangChain 'provider:model'."
+    )
+    fields: list[str] | None = Field(
+        default=None, description="JSON paths of the text to embed (default: the whole value)."
+    )
+    distance_type: Literal["cosine", "l2", "inner_product"] = "cosine"
+
+
+class StoreTTLConfig(BaseModel):
+    """`store.ttl`: when stored items expire (minutes), as LangGraph Server reads it."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    refresh_on_read: bool = True
+    default_ttl: float | None = Field(default=None, gt=0)
+    sweep_interval_minutes: float | None = Field(default=None, gt=0)
+
+
+class StoreConfig(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    index: StoreIndexConfig | None = None
+    ttl: StoreTTLConfig | None = None
+    path: str | None = None
+
+
+class ThreadTTLConfig(BaseModel):
+    """`checkpointer.ttl`: when idle threads expire and what happens to them."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    strategy: Literal["delete", "keep_latest"] = "delete"
+    default_ttl: float | None = Field(default=None, gt=0, description="Minutes of inactivity.")
+    sweep_interval_minutes: float | None = Field(default=None, gt=0)
+    sweep_limit: int = Field(default=1000, ge=1)
+
+
+class CheckpointerConfig(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    ttl: ThreadTTLConfig | None = None
+
+
 class ProjectFile(BaseModel):
     """The validated content of langgraph.json; unknown keys are kept but unused."""
 
@@ -72,8 +122,8 @@ class ProjectFile(BaseModel):
     graphs: dict[str, GraphEntry]
     dependencies: list[str] = Field(default_factory=list)
     env: dict[str, str] | str | None = None
-    store: dict[str, Any] | None = None
-    checkpointer: dict[str, Any] | None = None
+    store: StoreConfig = Field(default_factory=StoreConfig)
+    checkpointer: CheckpointerConfig = Field(default_factory=CheckpointerConfig)
     auth: dict[str, Any] | None = None
     http: dict[str, Any] | None = None
     webhooks: dict[str, Any] | None = None
@@ -111,6 +161,18 @@ class Project:
                 if candidate.is_dir():
                     paths.append(candidate)
         return paths
+
+    def thread_ttl(self) -> ThreadTTLConfig | None:
+        """Thread expiry: `LANGGRAPH_THREAD_TTL` (minutes, or a JSON object) as LangGraph Server
+        reads it, else `checkpointer.ttl`."""
+        raw = os.environ.get("LANGGRAPH_THREAD_TTL", "").strip()
+        if not raw:
+            return self.file.checkpointer.ttl
+        try:
+            value = json.loads(raw) if raw.startswith("{") else {"default_ttl": float(raw)}
+            return ThreadTTLConfig.model_validate(value)
+        except (ValueError, ValidationError) as exc:
+            raise ConfigError(f"LANGGRAPH_THREAD_TTL is not valid: {exc}") from exc
 
     def environment(self) -> dict[str, str]:
         """The `env` entry: a mapping, or the variables of a dotenv file next to the config."""

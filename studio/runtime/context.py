@@ -11,10 +11,9 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiosqlite
-from langgraph.store.base import BaseStore
 from langgraph.store.sqlite.aio import AsyncSqliteStore
 
+from studio.runtime.background import Periodic
 from studio.runtime.checkpointer import StudioSqliteSaver
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.executor import RunExecutor
@@ -22,10 +21,14 @@ from studio.runtime.graphs import GraphRegistry, prepend_sys_path
 from studio.runtime.headers import HeaderPolicy
 from studio.runtime.queue import RunQueue
 from studio.runtime.services.assistants import register_system_assistants
+from studio.runtime.services.crons import fire_due_crons
+from studio.runtime.services.thread_expiry import sweep_expired_threads
 from studio.runtime.storage.base import Storage
 from studio.runtime.storage.sqlite import SqliteStorage
+from studio.runtime.store import close_store, open_store
 from studio.runtime.streams import StreamBroker
 from studio.runtime.webhook_policy import WebhookPolicy
+from studio.runtime.webhooks import WebhookSender, WebhookSettings
 
 logger = logging.getLogger(__name__)
 
@@ -37,18 +40,21 @@ class Runtime:
     storage: Storage
     registry: GraphRegistry
     checkpointer: StudioSqliteSaver
-    store: BaseStore
+    store: AsyncSqliteStore
     broker: StreamBroker
     executor: RunExecutor
     queue: RunQueue
-    store_conn: aiosqlite.Connection
     header_policy: HeaderPolicy
     webhook_policy: WebhookPolicy
+    webhooks: WebhookSender
+    cron_scheduler: Periodic = field(init=False)
+    thread_sweeper: Periodic = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
     @classmethod
     async def start(cls, project: Project, options: ServerOptions) -> Runtime:
-        """Load the graphs, open the databases, register assistants, start the queue."""
+        """Load the graphs, open the databases, register assistants, start the queue and the
+        housekeeping (cron scheduler, thread expiry)."""
         data_dir = options.resolved_data_dir(project)
         os.environ.update(project.environment())
         prepend_sys_path(project.dependency_paths())
@@ -59,12 +65,13 @@ class Runtime:
         storage = SqliteStorage(data_dir / "runtime.sqlite")
         await storage.open()
         checkpointer = await StudioSqliteSaver.open(data_dir / "checkpoints.sqlite")
-        store_conn = await aiosqlite.connect(data_dir / "store.sqlite", isolation_level=None)
-        await store_conn.execute("PRAGMA journal_mode=WAL")
-        store = AsyncSqliteStore(store_conn)
-        await store.setup()
+        store = await open_store(data_dir / "store.sqlite", project.file.store, project.root)
         registry.attach(checkpointer, store)
 
+        webhook_policy = WebhookPolicy.from_config(project.file.webhooks)
+        webhooks = WebhookSender(
+            webhook_policy, WebhookSettings.from_config(project.file.webhooks, project.file.http)
+        )
         broker = StreamBroker()
         jobs = project.file.lg_studio.jobs or options.jobs
         executor = RunExecutor(
@@ -73,6 +80,7 @@ class Runtime:
             broker,
             checkpointer,
             run_timeout=project.file.lg_studio.run_timeout(),
+            webhooks=webhooks,
         )
         queue = RunQueue(storage, executor, jobs)
         runtime = cls(
@@ -85,12 +93,21 @@ class Runtime:
             broker=broker,
             executor=executor,
             queue=queue,
-            store_conn=store_conn,
             header_policy=HeaderPolicy.from_http_config(project.file.http),
-            webhook_policy=WebhookPolicy.from_config(project.file.webhooks),
+            webhook_policy=webhook_policy,
+            webhooks=webhooks,
+        )
+        thread_ttl = project.thread_ttl()
+        runtime.cron_scheduler = Periodic(
+            "cron-scheduler", lambda: fire_due_crons(runtime), retry_seconds=5.0
+        )
+        runtime.thread_sweeper = Periodic(
+            "thread-expiry", lambda: sweep_expired_threads(runtime, thread_ttl), retry_seconds=60.0
         )
         await register_system_assistants(runtime)
         await queue.start()
+        runtime.cron_scheduler.start()
+        runtime.thread_sweeper.start()
         # What start-up loaded (langgraph, the user's graphs, their modules) lives as long as
         # the server: move it out of the collector's sight so full collections stay short
         # (they otherwise pause every thread of the process, the studio's window included).
@@ -100,6 +117,7 @@ class Runtime:
     def serving_at(self, url: str) -> None:
         """The server learned its URL (the port may have been chosen by the OS)."""
         self.executor.api_url = url
+        self.webhooks.api_url = url
 
     def spawn(self, work: Coroutine[Any, Any, Any]) -> None:
         """Run `work` in the background, keeping a reference until it is done."""
@@ -108,9 +126,12 @@ class Runtime:
         task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
+        await self.cron_scheduler.stop()
+        await self.thread_sweeper.stop()
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.queue.stop()
+        await self.webhooks.close()
         await self.checkpointer.close()
-        await self.store_conn.close()
+        await close_store(self.store)
         await self.storage.close()

@@ -2,7 +2,9 @@
 
 The log gets the `metadata` event first and, when the graph raises, an `error` event with the
 exception's type and message; the run and its thread are updated in storage *before* the log
-closes, so a client that sees the end of the stream also sees the final statuses.
+closes, so a client that sees the end of the stream also sees the final statuses. Then, if the
+run named a webhook, its final payload is handed to the webhook sender (not for an attempt cut
+short by shutdown: that run is retried, and notified when it really ends).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from studio.runtime.records import RunOutcome
 from studio.runtime.state import interrupts_by_task
 from studio.runtime.storage.base import Storage
 from studio.runtime.streams import EventLog, StreamBroker
+from studio.runtime.webhooks import WebhookSender, webhook_payload
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +57,10 @@ class RunExecutor:
     run_timeout: float = 86_400.0
     """Seconds a run may take before it ends as `timeout` (LangGraph Server: a day)."""
     api_url: str | None = None
+    webhooks: WebhookSender | None = None
 
     async def execute(self, run: Run, attempt: int, control: RunControl) -> None:
+        started_at = ids.now_iso()
         kwargs = run["kwargs"]
         log = self.broker.run_log(
             run["run_id"], thread_id=run["thread_id"], resumable=bool(kwargs.get("resumable"))
@@ -103,6 +108,20 @@ class RunExecutor:
                 serde.dumps({"status": "run_done", "run_id": run["run_id"]}),
             )
             control.done.set()
+        webhook = kwargs.get("webhook")
+        if webhook and self.webhooks is not None:
+            status = "rollback" if outcome.rolled_back else outcome.run_status
+            self.webhooks.send(
+                webhook,
+                webhook_payload(
+                    run,
+                    status,
+                    started_at=started_at,
+                    ended_at=ids.now_iso(),
+                    values=outcome.values,
+                    error=outcome.error,
+                ),
+            )
 
     async def _timed_out(
         self, run: Run, log: EventLog, graph_id: str, temporary: bool
@@ -135,9 +154,14 @@ class RunExecutor:
                 checkpointer=not temporary,
                 context=run["kwargs"].get("context"),
             ) as graph:
+                last_values = None
                 async for event, payload in stream_graph(graph, run, config):
                     self._publish(log, event, payload)
-                return await self._outcome(graph, run, temporary, "success")
+                    if event == "values":
+                        last_values = payload
+                return await self._outcome(
+                    graph, run, temporary, "success", streamed_values=last_values
+                )
         except asyncio.CancelledError:
             if control.deadline is not None and control.deadline.expired():
                 raise  # the run's time is up: its deadline turns this into a TimeoutError
@@ -184,9 +208,12 @@ class RunExecutor:
         status: RunStatus,
         *,
         error: dict[str, Any] | None = None,
+        streamed_values: Any = None,
     ) -> RunOutcome:
+        """What the run left on its thread; a temporary run (no checkpointer, its thread about
+        to be deleted) reports the last values it streamed, for its webhook."""
         if temporary:
-            return RunOutcome(status, error=error)
+            return RunOutcome(status, values=streamed_values, error=error)
         snapshot = await graph.aget_state({"configurable": {"thread_id": run["thread_id"]}})
         if not snapshot.config:
             return RunOutcome(status, error=error)

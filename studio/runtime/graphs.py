@@ -107,7 +107,7 @@ class GraphRegistry:
         """Import every graph; failures are recorded, not raised."""
         for graph_id, entry in graphs.items():
             try:
-                value = _import_graph(root, entry.path)
+                value = import_attribute(root, entry.path)
                 self._graphs[graph_id] = _register(graph_id, entry, value)
             except Exception as exc:
                 error = _describe_error(graph_id, entry.path, exc)
@@ -208,7 +208,9 @@ def _module_name(source: str) -> str:
     return source.replace("/", "__").replace(".py", "").replace(" ", "_").lstrip(".")
 
 
-def _import_graph(root: Path, spec: str) -> Any:
+def import_attribute(root: Path, spec: str) -> Any:
+    """The variable a langgraph.json reference names: './file.py:variable' (relative to the
+    project) or 'package.module:variable' (graphs, and embedding functions of `store.index`)."""
     source, variable = spec.rsplit(":", 1)
     if "/" in source or source.endswith(".py"):
         path = (root / source).resolve()

@@ -18,6 +18,7 @@ async def test_ok_info_and_docs(server: ServerProcess) -> None:
         assert (await http.get("/")).json()["ok"] is True
         info = (await http.get("/info")).json()
         assert info["flags"]["assistants"] is True
+        assert info["flags"]["crons"] is True
         assert info["langgraph_py_version"]
         assert info["graph_errors"] == []
         docs = await http.get("/docs")

@@ -58,7 +58,7 @@ async def info(request: Request) -> Response:
         "version": API_COMPAT_VERSION,
         "lg_studio_version": studio.__version__,
         "langgraph_py_version": langgraph.version.__version__,
-        "flags": {"assistants": True, "crons": False, "langsmith": False},
+        "flags": {"assistants": True, "crons": True, "langsmith": False},
         "host": {
             "kind": "lg-studio",
             "project_id": None,

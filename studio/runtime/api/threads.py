@@ -53,6 +53,8 @@ async def create_thread(request: Request) -> Response:
         )
     requested = new_thread(thread_id, body.metadata or {}, ids.now_iso())
     thread = await rt.storage.create_thread(requested, body.if_exists)
+    if body.ttl is not None and thread == requested:
+        await rt.storage.set_thread_ttl(thread_id, body.ttl.strategy, body.ttl.ttl)
     if body.supersteps and thread == requested:
         try:
             await service.apply_supersteps(
@@ -120,6 +122,8 @@ async def patch_thread(request: Request) -> Response:
     )
     if thread is None:
         raise not_found(f"Thread with ID {thread_id} not found")
+    if body.ttl is not None:
+        await runtime(request).storage.set_thread_ttl(thread_id, body.ttl.strategy, body.ttl.ttl)
     if request.headers.get("prefer") == "return=minimal":
         return no_content()
     return json_response(thread)

@@ -1,7 +1,8 @@
 """Creating runs: validation, config/context merging, double texting, and hand-off to the queue.
 
-Every way of starting a run (background, wait, stream, stateless, batch, later crons) comes
-through `create_run`, which follows LangGraph Server's `create_valid_run`.
+Every way of starting a run (background, wait, stream, stateless, batch, crons) comes through
+`run_request` then `schedule_run` (together: `create_run`), which follow LangGraph Server's
+`create_valid_run`; crons store the run in their own transaction, between the two.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from studio.runtime.api.models import RunCreateStateful, RunCreateStateless
 from studio.runtime.errors import ApiError
 from studio.runtime.records import RunRequest
 from studio.runtime.services.assistants import BOTH_CONFIGURABLE_AND_CONTEXT, resolve_assistant
+from studio.runtime.storage.base import RunInsert
 
 if TYPE_CHECKING:
     from studio.runtime.context import Runtime
@@ -57,6 +59,25 @@ async def create_run(
     run_id: str | None = None,
 ) -> Run:
     """Store a new run as pending (creating or marking its thread) and schedule it."""
+    request = await run_request(runtime, body, thread_id=thread_id, headers=headers, run_id=run_id)
+    inserted = await runtime.storage.create_run(
+        request, reject_if_busy=request.multitask_strategy == "reject"
+    )
+    return await schedule_run(runtime, request, inserted)
+
+
+async def run_request(
+    runtime: Runtime,
+    body: RunCreateStateful | RunCreateStateless,
+    *,
+    thread_id: str | None,
+    headers: dict[str, Any],
+    run_id: str | None = None,
+) -> RunRequest:
+    """Validate a run request and build the run it asks for, without storing anything.
+
+    `headers` land in the run's `configurable` after validation (request headers; a cron's id).
+    """
     assistant = await resolve_assistant(runtime, body.assistant_id)
     stateless = isinstance(body, RunCreateStateless)
     if thread_id is None:
@@ -104,7 +125,7 @@ async def create_run(
         "checkpoint_during": body.checkpoint_during if body.checkpoint_during is not None else True,
         "durability": durability,
     }
-    request = RunRequest(
+    return RunRequest(
         run_id=run_id or ids.uuid7(),
         thread_id=thread_id,
         assistant=assistant,
@@ -117,9 +138,14 @@ async def create_run(
         temporary=temporary,
         config=config,
     )
-    inserted = await runtime.storage.create_run(request, reject_if_busy=strategy == "reject")
+
+
+async def schedule_run(runtime: Runtime, request: RunRequest, inserted: RunInsert) -> Run:
+    """Hand a just-stored run to the queue, after stopping the runs it supersedes; 409 if the
+    thread was busy and the request said `reject`."""
     if inserted.run is None:
         raise ApiError(409, BUSY_THREAD)
+    strategy = request.multitask_strategy
     if strategy in ("interrupt", "rollback"):
         for other in inserted.in_flight:
             await runtime.queue.cancel(

@@ -1,4 +1,4 @@
-"""The one storage interface of the runtime: assistants, threads and runs.
+"""The one storage interface of the runtime: assistants, threads, runs and crons.
 
 Checkpoints are not here: they live behind langgraph's `BaseCheckpointSaver`. Every method is
 one atomic step, so a crash between two calls never leaves a half-written thread.
@@ -6,13 +6,14 @@ one atomic step, so a crash between two calls never leaves a half-written thread
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from studio.protocol.schema import (
     Assistant,
     AssistantVersion,
+    Cron,
     IfExists,
     Run,
     RunStatus,
@@ -58,6 +59,27 @@ class ThreadQuery:
     sort_order: SortOrder = "desc"
     limit: int = 10
     offset: int = 0
+
+
+@dataclass(frozen=True)
+class CronQuery:
+    assistant_id: str | None = None
+    thread_id: str | None = None
+    enabled: bool | None = None
+    metadata: dict[str, Any] | None = None
+    sort_by: str = "created_at"
+    sort_order: SortOrder = "desc"
+    limit: int = 10
+    offset: int = 0
+
+
+ThreadTTLStrategy = Literal["delete", "keep_latest"]
+
+
+@dataclass(frozen=True)
+class ExpiredThread:
+    thread_id: str
+    strategy: ThreadTTLStrategy
 
 
 @dataclass(frozen=True)
@@ -160,3 +182,54 @@ class Storage(Protocol):
     async def finish_run(self, run: Run, outcome: RunOutcome, graph_id: str, now: str) -> None: ...
 
     async def cancel_run(self, run_id: str, action: str, now: str) -> CancelOutcome | None: ...
+
+    # crons
+    async def create_cron(self, cron: Cron) -> Cron: ...
+
+    async def get_cron(self, cron_id: str) -> Cron | None: ...
+
+    async def update_cron(self, cron_id: str, change: Callable[[Cron], Cron]) -> Cron | None:
+        """Replace the cron with `change(current)`, read and written in one transaction."""
+        ...
+
+    async def delete_cron(self, cron_id: str) -> bool: ...
+
+    async def search_crons(self, query: CronQuery) -> Page[Cron]: ...
+
+    async def count_crons(self, query: CronQuery) -> int: ...
+
+    async def due_crons(self, now: str, limit: int) -> list[Cron]: ...
+
+    async def next_cron_due(self, now: str) -> str | None:
+        """The earliest `next_run_date` of the enabled crons that have not ended by `now`."""
+        ...
+
+    async def claim_cron_tick(self, cron_id: str, tick: str, next_tick: str) -> bool:
+        """Move the cron from `tick` to `next_tick`; False if someone else already did."""
+        ...
+
+    async def fire_cron(
+        self, cron_id: str, tick: str, next_tick: str, request: RunRequest, *, reject_if_busy: bool
+    ) -> RunInsert | None:
+        """Claim the tick and insert its run in one transaction, so a tick never makes two runs,
+        whatever number of processes share the database; None if the tick was claimed already."""
+        ...
+
+    # thread expiry
+    async def set_thread_ttl(
+        self, thread_id: str, strategy: ThreadTTLStrategy, ttl_minutes: float
+    ) -> None: ...
+
+    async def expired_threads(
+        self,
+        now: str,
+        *,
+        default_minutes: float | None,
+        default_strategy: ThreadTTLStrategy,
+        limit: int,
+    ) -> list[ExpiredThread]:
+        """Idle threads untouched for longer than their TTL (or the default), not yet swept
+        since their last change."""
+        ...
+
+    async def mark_thread_swept(self, thread_id: str, now: str) -> None: ...

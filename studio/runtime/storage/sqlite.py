@@ -1,4 +1,4 @@
-"""Assistants, threads and runs in the embedded SQLite database.
+"""Assistants, threads, runs and crons in the embedded SQLite database.
 
 Each public method is one transaction run on the database thread (see sqlite_db), so the
 compound steps of LangGraph Server (insert a run and mark its thread busy; finish a run and
@@ -8,13 +8,14 @@ settle its thread) are atomic and durable before the caller hears about them.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 from studio.protocol.schema import (
     Assistant,
     AssistantVersion,
+    Cron,
     IfExists,
     Run,
     RunStatus,
@@ -22,15 +23,20 @@ from studio.protocol.schema import (
 )
 from studio.runtime import records
 from studio.runtime.records import RunOutcome, RunRequest
+from studio.runtime.storage import sqlite_crons as crons
 from studio.runtime.storage import sqlite_rows as rows
+from studio.runtime.storage import sqlite_thread_ttl as thread_ttl
 from studio.runtime.storage.base import (
     AssistantQuery,
     CancelOutcome,
     Conflict,
+    CronQuery,
+    ExpiredThread,
     NotFound,
     Page,
     RunInsert,
     ThreadQuery,
+    ThreadTTLStrategy,
 )
 from studio.runtime.storage.jsonmatch import sql_contains
 from studio.runtime.storage.sqlite_db import SqliteDatabase
@@ -120,7 +126,7 @@ class SqliteStorage:
         return await self.db.run(_search_assistants, query)
 
     async def count_assistants(self, query: AssistantQuery) -> int:
-        return await self.db.run(_count, "assistants", _assistant_where(query))
+        return await self.db.run(rows.count, "assistants", _assistant_where(query))
 
     async def assistant_versions(
         self, assistant_id: str, metadata: dict[str, Any] | None, limit: int, offset: int
@@ -154,7 +160,7 @@ class SqliteStorage:
         return await self.db.run(_search_threads, query)
 
     async def count_threads(self, query: ThreadQuery) -> int:
-        return await self.db.run(_count, "threads", _thread_where(query))
+        return await self.db.run(rows.count, "threads", _thread_where(query))
 
     async def set_thread_state(
         self,
@@ -219,6 +225,64 @@ class SqliteStorage:
     async def cancel_run(self, run_id: str, action: str, now: str) -> CancelOutcome | None:
         return await self.db.transaction(_cancel_run, run_id, action, now)
 
+    # crons ------------------------------------------------------------------------------
+
+    async def create_cron(self, cron: Cron) -> Cron:
+        return await self.db.transaction(crons.create, cron)
+
+    async def get_cron(self, cron_id: str) -> Cron | None:
+        return await self.db.run(crons.get, cron_id)
+
+    async def update_cron(self, cron_id: str, change: Callable[[Cron], Cron]) -> Cron | None:
+        return await self.db.transaction(crons.update, cron_id, change)
+
+    async def delete_cron(self, cron_id: str) -> bool:
+        return await self.db.transaction(
+            _delete_returning, "DELETE FROM crons WHERE cron_id = ?", (cron_id,)
+        )
+
+    async def search_crons(self, query: CronQuery) -> Page[Cron]:
+        return await self.db.run(crons.search, query)
+
+    async def count_crons(self, query: CronQuery) -> int:
+        return await self.db.run(rows.count, "crons", crons.where(query))
+
+    async def due_crons(self, now: str, limit: int) -> list[Cron]:
+        return await self.db.run(crons.due, now, limit)
+
+    async def next_cron_due(self, now: str) -> str | None:
+        return await self.db.run(crons.next_due, now)
+
+    async def claim_cron_tick(self, cron_id: str, tick: str, next_tick: str) -> bool:
+        return await self.db.transaction(crons.claim, cron_id, tick, next_tick)
+
+    async def fire_cron(
+        self, cron_id: str, tick: str, next_tick: str, request: RunRequest, *, reject_if_busy: bool
+    ) -> RunInsert | None:
+        return await self.db.transaction(
+            crons.fire, cron_id, tick, next_tick, request, reject_if_busy, _create_run
+        )
+
+    # thread expiry ----------------------------------------------------------------------
+
+    async def set_thread_ttl(
+        self, thread_id: str, strategy: ThreadTTLStrategy, ttl_minutes: float
+    ) -> None:
+        await self.db.transaction(thread_ttl.set_ttl, thread_id, strategy, ttl_minutes)
+
+    async def expired_threads(
+        self,
+        now: str,
+        *,
+        default_minutes: float | None,
+        default_strategy: ThreadTTLStrategy,
+        limit: int,
+    ) -> list[ExpiredThread]:
+        return await self.db.run(thread_ttl.expired, now, default_minutes, default_strategy, limit)
+
+    async def mark_thread_swept(self, thread_id: str, now: str) -> None:
+        await self.db.transaction(thread_ttl.mark_swept, thread_id, now)
+
 
 # --- shared ------------------------------------------------------------------------------
 
@@ -229,11 +293,6 @@ def _execute(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> None:
 
 def _delete_returning(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> bool:
     return conn.execute(sql, params).rowcount > 0
-
-
-def _count(conn: sqlite3.Connection, table: str, where: rows.Where) -> int:
-    (total,) = conn.execute(f"SELECT COUNT(*) FROM {table} {where.sql()}", where.params).fetchone()
-    return int(total)
 
 
 # --- assistants ---------------------------------------------------------------------------
@@ -307,11 +366,7 @@ def _search_assistants(conn: sqlite3.Connection, query: AssistantQuery) -> Page[
         "assistant_id",
         nocase=query.sort_by in ("name", "graph_id"),
     )
-    found = conn.execute(
-        f"SELECT * FROM assistants {where.sql()} {order} LIMIT ? OFFSET ?",
-        [*where.params, query.limit, query.offset],
-    ).fetchall()
-    return Page([rows.assistant(r) for r in found], _count(conn, "assistants", where))
+    return rows.page(conn, "assistants", where, order, query.limit, query.offset, rows.assistant)
 
 
 def _assistant_versions(
@@ -417,11 +472,7 @@ def _thread_where(query: ThreadQuery) -> rows.Where:
 def _search_threads(conn: sqlite3.Connection, query: ThreadQuery) -> Page[Thread]:
     where = _thread_where(query)
     order = rows.order_by(query.sort_by, query.sort_order, "thread_id")
-    found = conn.execute(
-        f"SELECT * FROM threads {where.sql()} {order} LIMIT ? OFFSET ?",
-        [*where.params, query.limit, query.offset],
-    ).fetchall()
-    return Page([rows.thread(r) for r in found], _count(conn, "threads", where))
+    return rows.page(conn, "threads", where, order, query.limit, query.offset, rows.thread)
 
 
 def _has_in_flight(conn: sqlite3.Connection, thread_id: str) -> bool:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar, cast
 
 import orjson
 
-from studio.protocol.schema import Assistant, AssistantVersion, Run, Thread
+from studio.protocol.schema import Assistant, AssistantVersion, Cron, Run, Thread
+from studio.runtime.storage.base import Page
+
+T = TypeVar("T")
 
 
 def dump(value: Any) -> str:
@@ -22,6 +25,7 @@ def load(text: str | bytes | None) -> Any:
 ASSISTANT_JSON = ("config", "context", "metadata")
 THREAD_JSON = ("metadata", "config", "values", "interrupts", "error")
 RUN_JSON = ("metadata", "kwargs")
+CRON_JSON = ("payload", "metadata")
 
 
 def _decode(row: sqlite3.Row, json_columns: Iterable[str]) -> dict[str, Any]:
@@ -51,6 +55,12 @@ def run(row: sqlite3.Row) -> Run:
     data.pop("traceback", None)
     data["langsmith_session_name"] = None
     return cast(Run, data)
+
+
+def cron(row: sqlite3.Row) -> Cron:
+    data = _decode(row, CRON_JSON)
+    data["enabled"] = bool(data["enabled"])
+    return cast(Cron, data)
 
 
 def encode(record: dict[str, Any], json_columns: Iterable[str]) -> dict[str, Any]:
@@ -86,6 +96,28 @@ class Where:
 
     def sql(self) -> str:
         return f"WHERE {' AND '.join(self.clauses)}" if self.clauses else ""
+
+
+def count(conn: sqlite3.Connection, table: str, where: Where) -> int:
+    (total,) = conn.execute(f"SELECT COUNT(*) FROM {table} {where.sql()}", where.params).fetchone()
+    return int(total)
+
+
+def page(
+    conn: sqlite3.Connection,
+    table: str,
+    where: Where,
+    order: str,
+    limit: int,
+    offset: int,
+    convert: Callable[[sqlite3.Row], T],
+) -> Page[T]:
+    """One page of a search, with the total of matching rows (for X-Pagination-Total)."""
+    found = conn.execute(
+        f"SELECT * FROM {table} {where.sql()} {order} LIMIT ? OFFSET ?",
+        [*where.params, limit, offset],
+    ).fetchall()
+    return Page([convert(r) for r in found], count(conn, table, where))
 
 
 def order_by(column: str, order: str, tiebreak: str, *, nocase: bool = False) -> str:

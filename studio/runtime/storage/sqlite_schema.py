@@ -63,4 +63,33 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE runs ADD COLUMN traceback TEXT
     """,
+    # Crons die with their assistant or thread (LangGraph Server deletes them together).
+    # `thread_ttl` holds a thread's own expiry, when it has one, and when it was last swept.
+    """
+    CREATE TABLE crons (
+        cron_id TEXT PRIMARY KEY,
+        assistant_id TEXT NOT NULL REFERENCES assistants ON DELETE CASCADE,
+        thread_id TEXT REFERENCES threads ON DELETE CASCADE,
+        user_id TEXT,
+        schedule TEXT NOT NULL,
+        timezone TEXT,
+        end_time TEXT,
+        payload TEXT NOT NULL,
+        next_run_date TEXT,
+        metadata TEXT NOT NULL,
+        on_run_completed TEXT,
+        enabled INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX crons_due ON crons (next_run_date) WHERE enabled = 1;
+    CREATE INDEX crons_thread ON crons (thread_id);
+    CREATE INDEX crons_assistant ON crons (assistant_id);
+    CREATE TABLE thread_ttl (
+        thread_id TEXT PRIMARY KEY REFERENCES threads ON DELETE CASCADE,
+        strategy TEXT,
+        ttl_minutes REAL,
+        swept_at TEXT
+    )
+    """,
 )

@@ -1,0 +1,155 @@
+"""Routes of crons: /runs/crons (stateless), /threads/{id}/runs/crons, search, count, patch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from studio.protocol.schema import Cron
+from studio.runtime import ids
+from studio.runtime.api import cron_models as models
+from studio.runtime.api.http import (
+    Endpoint,
+    json_response,
+    no_content,
+    pagination_headers,
+    parse_body,
+    path_uuid,
+    read_json,
+    runtime,
+    select_fields,
+    validate,
+)
+from studio.runtime.context import Runtime
+from studio.runtime.errors import ApiError, not_found
+from studio.runtime.services import crons as service
+from studio.runtime.storage.base import CronQuery
+
+
+async def create_cron(request: Request) -> Response:
+    body = await parse_body(request, models.CronCreate)
+    return json_response(await service.create_cron(runtime(request), body, None))
+
+
+async def create_thread_cron(request: Request) -> Response:
+    thread_id = path_uuid(request, "thread_id", "thread")
+    body = await parse_body(request, models.ThreadCronCreate)
+    return json_response(await service.create_cron(runtime(request), body, thread_id))
+
+
+async def get_cron(request: Request) -> Response:
+    cron_id = path_uuid(request, "cron_id", "cron")
+    return json_response(await service.get_cron(runtime(request), cron_id))
+
+
+async def patch_cron(request: Request) -> Response:
+    cron_id = path_uuid(request, "cron_id", "cron")
+    sent = await read_json(request)
+    body = validate(models.CronPatch, sent)
+    return json_response(await service.update_cron(runtime(request), cron_id, body, sent))
+
+
+async def delete_cron(request: Request) -> Response:
+    cron_id = path_uuid(request, "cron_id", "cron")
+    if not await runtime(request).storage.delete_cron(cron_id):
+        raise not_found(f"Cron '{cron_id}' not found")
+    return no_content()
+
+
+def _uuid(value: str | None, label: str) -> str | None:
+    if value is None:
+        return None
+    canonical = ids.canonical_uuid(value)
+    if canonical is None:
+        raise ApiError(422, f"Invalid {label} ID: must be a UUID")
+    return canonical
+
+
+def _query(rt: Runtime, body: models.CronCount) -> CronQuery:
+    """The filter of a search or count; an assistant may be named by its graph id, too."""
+    assistant_id = body.assistant_id
+    if assistant_id is not None:
+        assistant_id = _uuid(rt.registry.resolve_assistant_id(assistant_id), "assistant")
+    return CronQuery(
+        assistant_id=assistant_id,
+        thread_id=_uuid(body.thread_id, "thread"),
+        metadata=body.metadata,
+    )
+
+
+async def search_crons(request: Request) -> Response:
+    body = await parse_body(request, models.CronSearch)
+    rt = runtime(request)
+    query = replace(
+        _query(rt, body),
+        enabled=body.enabled,
+        sort_by=body.sort_by,
+        sort_order=body.sort_order,
+        limit=body.limit,
+        offset=body.offset,
+    )
+    page = await rt.storage.search_crons(query)
+    return json_response(
+        select_fields(list(page.rows), list(body.select or ())),
+        headers=pagination_headers(body.offset, len(page.rows), page.total),
+    )
+
+
+async def count_crons(request: Request) -> Response:
+    body = await parse_body(request, models.CronCount)
+    rt = runtime(request)
+    return json_response(await rt.storage.count_crons(_query(rt, body)))
+
+
+TAG = "Crons"
+ENDPOINTS = [
+    Endpoint(
+        "POST",
+        "/runs/crons",
+        create_cron,
+        "Create Cron",
+        TAG,
+        body=models.CronCreate,
+        response=Cron,
+    ),
+    Endpoint(
+        "POST",
+        "/threads/{thread_id}/runs/crons",
+        create_thread_cron,
+        "Create Thread Cron",
+        TAG,
+        body=models.ThreadCronCreate,
+        response=Cron,
+    ),
+    Endpoint(
+        "POST",
+        "/runs/crons/search",
+        search_crons,
+        "Search Crons",
+        TAG,
+        body=models.CronSearch,
+        response=list[Cron],
+    ),
+    Endpoint(
+        "POST",
+        "/runs/crons/count",
+        count_crons,
+        "Count Crons",
+        TAG,
+        body=models.CronCount,
+        response=int,
+    ),
+    Endpoint("GET", "/runs/crons/{cron_id}", get_cron, "Get Cron", TAG, response=Cron),
+    Endpoint(
+        "PATCH",
+        "/runs/crons/{cron_id}",
+        patch_cron,
+        "Update Cron",
+        TAG,
+        body=models.CronPatch,
+        response=Cron,
+    ),
+    Endpoint("DELETE", "/runs/crons/{cron_id}", delete_cron, "Delete Cron", TAG, status=204),
+]
