@@ -20,7 +20,8 @@ APP_ID = "io.github.lgstudio.LgStudio"
 
 def _build_wheel(out: Path) -> zipfile.ZipFile:
     pip_wheel = (sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q")
-    subprocess.run([*pip_wheel, "-w", str(out), str(ROOT)], check=True, capture_output=True)
+    built = subprocess.run([*pip_wheel, "-w", str(out), str(ROOT)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
     (wheel,) = out.glob("lg_studio-*.whl")
     return zipfile.ZipFile(wheel)
 
