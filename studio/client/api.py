@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import httpx
 from langgraph_sdk import get_client
@@ -18,6 +18,8 @@ from langgraph_sdk.client import LangGraphClient
 from studio.protocol.schema import Assistant, GraphSchema, Thread, ThreadState
 
 T = TypeVar("T")
+Breakpoints = Literal["*"] | Sequence[str] | None
+"""Nodes to pause a run at: a list of names, every node ("*"), or none."""
 
 
 class ClientError(Exception):
@@ -116,6 +118,34 @@ class StudioClient:
         found = await self._call("Loading the thread state", self._sdk.threads.get_state(thread_id))
         return cast(ThreadState, found)
 
+    async def history(
+        self, thread_id: str, *, limit: int = 50, before: str | None = None
+    ) -> list[ThreadState]:
+        """Checkpoints of the thread, newest first, across every branch; `before` pages on."""
+        found = await self._call(
+            "Loading the thread's history",
+            self._sdk.threads.get_history(thread_id, limit=limit, before=before),
+        )
+        return cast(list[ThreadState], found)
+
+    async def update_state(
+        self,
+        thread_id: str,
+        values: dict[str, Any] | None,
+        *,
+        as_node: str | None = None,
+        checkpoint_id: str | None = None,
+    ) -> str:
+        """Write `values` as if `as_node` returned them, on top of `checkpoint_id` (the head
+        when None); the new checkpoint branches off there. Returns its id."""
+        written = await self._call(
+            "Updating the state",
+            self._sdk.threads.update_state(
+                thread_id, values, as_node=as_node, checkpoint_id=checkpoint_id
+            ),
+        )
+        return str(written["checkpoint"]["checkpoint_id"])
+
     async def run_traceback(self, thread_id: str, run_id: str) -> str | None:
         """The traceback of a failed run, when the server keeps it (lg-studio does; other
         LangGraph servers do not, and then this is None)."""
@@ -138,15 +168,30 @@ class StudioClient:
         stream_modes: Sequence[str],
         subgraphs: bool = True,
         config: dict[str, Any] | None = None,
+        command: dict[str, Any] | None = None,
+        checkpoint_id: str | None = None,
+        interrupt_before: Breakpoints = None,
+        interrupt_after: Breakpoints = None,
     ) -> AsyncIterator[StreamEvent]:
-        """The events of a new run as they arrive; the first is `metadata` with the run id."""
-        stream = self._sdk.runs.stream(
+        """The events of a new run as they arrive; the first is `metadata` with the run id.
+
+        `command` (resume / update / goto) replaces `input`; `checkpoint_id` starts from that
+        checkpoint instead of the thread's latest (a replay, or a new branch); the
+        `interrupt_*` lists (or "*") pause the run before or after those nodes.
+        """
+        # The SDK's overloads of `stream` multiply past what mypy tries; the call is checked
+        # by the SDK at run time.
+        stream: AsyncIterator[Any] = cast(Any, self._sdk.runs.stream)(
             thread_id,
             assistant_id,
             input=input,
-            stream_mode=cast(Any, list(stream_modes)),
+            command=command,
+            stream_mode=list(stream_modes),
             stream_subgraphs=subgraphs,
-            config=cast(Any, config),
+            config=config,
+            checkpoint_id=checkpoint_id,
+            interrupt_before=interrupt_before,
+            interrupt_after=interrupt_after,
             if_not_exists="create" if thread_id else None,
         )
         try:

@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from studio.runtime.api import assistants, crons, meta, runs, store, threads
+from studio.runtime.api import assistants, crons, meta, runs, server_events, store, threads
 from studio.runtime.api.http import Endpoint, json_response
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.context import Runtime
@@ -31,6 +31,7 @@ ENDPOINTS: list[Endpoint] = [
     *runs.ENDPOINTS,
     *crons.ENDPOINTS,
     *store.ENDPOINTS,
+    *server_events.ENDPOINTS,
 ]
 
 EXPOSED_HEADERS = ["X-Pagination-Total", "X-Pagination-Next", "Content-Location", "Location"]

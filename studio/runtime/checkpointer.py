@@ -15,6 +15,10 @@ transaction.
 On top of it, in SQL on the same thread and connection, the thread operations the server
 needs (`adelete_for_runs` for rollback, `acopy_thread`, `aprune`), which LangGraph's Postgres
 saver has and its SQLite savers lack.
+
+Listeners (`add_listener`) hear about every write right after it commits, on the database
+thread, before the operation returns: the history cache (`studio/runtime/history_cache.py`)
+drops what a write may have changed, and no reader can see the new rows before it does.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mappi
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -48,6 +52,17 @@ P = ParamSpec("P")
 _RUN_ID = "json_extract(CAST(metadata AS TEXT), '$.run_id')"
 
 
+class CheckpointListener(Protocol):
+    """Told what each write changed: on the database thread, after its commit (or failure:
+    a failed write may have committed part of its rows). Must be quick and must not raise."""
+
+    def checkpoint_changed(self, thread_id: str, checkpoint_ns: str, checkpoint_id: str) -> None:
+        """The checkpoint was stored (or stored again), or writes were added to it."""
+
+    def thread_changed(self, thread_id: str) -> None:
+        """Checkpoints of the thread were deleted, or copied into it."""
+
+
 class StudioSqliteSaver(BaseCheckpointSaver[str]):
     """The embedded checkpointer, in `<data_dir>/checkpoints.sqlite`.
 
@@ -64,6 +79,9 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread_id: int | None = None
         self._saver: SqliteSaver | None = None  # used on the database thread only
+        # One list, shared by the `with_allowlist` clones (shallow copies), so writes made
+        # through a clone are heard too.
+        self._listeners: list[CheckpointListener] = []
 
     @classmethod
     async def open(
@@ -108,7 +126,7 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
-        return await self._run(SqliteSaver.put, config, checkpoint, metadata, new_versions)
+        return await self._run(self._put, config, checkpoint, metadata, new_versions)
 
     async def aput_writes(
         self,
@@ -117,22 +135,22 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
         task_id: str,
         task_path: str = "",
     ) -> None:
-        await self._run(SqliteSaver.put_writes, config, writes, task_id, task_path)
+        await self._run(self._put_writes, config, writes, task_id, task_path)
 
     async def adelete_thread(self, thread_id: str) -> None:
-        await self._run(SqliteSaver.delete_thread, thread_id)
+        await self._run(self._delete_thread, thread_id)
 
     async def adelete_for_runs(self, run_ids: Sequence[str]) -> None:
         """Delete the checkpoints made by these runs (metadata `run_id`) and their writes."""
-        await self._run(_delete_for_runs, run_ids)
+        await self._run(self._delete_for_runs, run_ids)
 
     async def acopy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
         """Copy every checkpoint and write of a thread to another thread id."""
-        await self._run(_copy_thread, source_thread_id, target_thread_id)
+        await self._run(self._copy_thread, source_thread_id, target_thread_id)
 
     async def aprune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
         """`delete` every checkpoint of these threads, or `keep_latest` per namespace."""
-        await self._run(_prune, thread_ids, strategy)
+        await self._run(self._prune, thread_ids, strategy)
 
     async def aget_delta_channel_history(
         self, *, config: RunnableConfig, channels: Sequence[str]
@@ -163,7 +181,7 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
-        return self._wait(SqliteSaver.put, config, checkpoint, metadata, new_versions)
+        return self._wait(self._put, config, checkpoint, metadata, new_versions)
 
     def put_writes(
         self,
@@ -172,24 +190,43 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
         task_id: str,
         task_path: str = "",
     ) -> None:
-        self._wait(SqliteSaver.put_writes, config, writes, task_id, task_path)
+        self._wait(self._put_writes, config, writes, task_id, task_path)
 
     def delete_thread(self, thread_id: str) -> None:
-        self._wait(SqliteSaver.delete_thread, thread_id)
+        self._wait(self._delete_thread, thread_id)
 
     def delete_for_runs(self, run_ids: Sequence[str]) -> None:
-        self._wait(_delete_for_runs, run_ids)
+        self._wait(self._delete_for_runs, run_ids)
 
     def copy_thread(self, source_thread_id: str, target_thread_id: str) -> None:
-        self._wait(_copy_thread, source_thread_id, target_thread_id)
+        self._wait(self._copy_thread, source_thread_id, target_thread_id)
 
     def prune(self, thread_ids: Sequence[str], *, strategy: str = "keep_latest") -> None:
-        self._wait(_prune, thread_ids, strategy)
+        self._wait(self._prune, thread_ids, strategy)
 
     def get_delta_channel_history(
         self, *, config: RunnableConfig, channels: Sequence[str]
     ) -> Mapping[str, DeltaChannelHistory]:
         return self._wait(SqliteSaver.get_delta_channel_history, config=config, channels=channels)
+
+    # -- hooks for the runtime's own readers ---------------------------------------------
+
+    def add_listener(self, listener: CheckpointListener) -> None:
+        """Tell `listener` about every write from now on (see `CheckpointListener`)."""
+        self._listeners.append(listener)
+
+    def remove_listener(self, listener: CheckpointListener) -> None:
+        self._listeners.remove(listener)
+
+    async def aquery(
+        self,
+        fn: Callable[Concatenate[SqliteSaver, P], T],
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run a read of our own, `fn(sync_saver, ...)`, on the database thread: one hop, in
+        order with the other operations. `fn` must not write (listeners would not hear it)."""
+        return await self._run(fn, *args, **kwargs)
 
     # -- the rest of BaseCheckpointSaver ---------------------------------------------------
 
@@ -243,6 +280,71 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
                 "`await graph.ainvoke(...)`), or call from another thread."
             )
         return self._executor.submit(lambda: fn(self._sync(), *args, **kwargs)).result()
+
+    # -- writes, on the database thread, each followed by its notification ----------------
+
+    def _put(
+        self,
+        db: SqliteSaver,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,
+    ) -> RunnableConfig:
+        try:
+            return db.put(config, checkpoint, metadata, new_versions)
+        finally:
+            self._checkpoint_changed(config, checkpoint["id"])
+
+    def _put_writes(
+        self,
+        db: SqliteSaver,
+        config: RunnableConfig,
+        writes: Sequence[tuple[str, Any]],
+        task_id: str,
+        task_path: str,
+    ) -> None:
+        try:
+            db.put_writes(config, writes, task_id, task_path)
+        finally:
+            self._checkpoint_changed(config, config["configurable"]["checkpoint_id"])
+
+    def _delete_thread(self, db: SqliteSaver, thread_id: str) -> None:
+        try:
+            db.delete_thread(thread_id)
+        finally:
+            self._threads_changed([thread_id])
+
+    def _delete_for_runs(self, db: SqliteSaver, run_ids: Sequence[str]) -> None:
+        threads: list[str] = []
+        try:
+            _delete_for_runs(db, run_ids, threads)
+        finally:
+            self._threads_changed(threads)
+
+    def _copy_thread(self, db: SqliteSaver, source_thread_id: str, target_thread_id: str) -> None:
+        try:
+            _copy_thread(db, source_thread_id, target_thread_id)
+        finally:
+            self._threads_changed([target_thread_id])
+
+    def _prune(self, db: SqliteSaver, thread_ids: Sequence[str], strategy: str) -> None:
+        try:
+            _prune(db, thread_ids, strategy)
+        finally:
+            self._threads_changed(thread_ids)
+
+    def _checkpoint_changed(self, config: RunnableConfig, checkpoint_id: str) -> None:
+        configurable = config["configurable"]
+        thread_id = str(configurable["thread_id"])
+        checkpoint_ns = str(configurable.get("checkpoint_ns") or "")
+        for listener in self._listeners:
+            listener.checkpoint_changed(thread_id, checkpoint_ns, str(checkpoint_id))
+
+    def _threads_changed(self, thread_ids: Sequence[str]) -> None:
+        for thread_id in thread_ids:
+            for listener in self._listeners:
+                listener.thread_changed(str(thread_id))
 
     def _sync(self) -> SqliteSaver:
         if self._saver is None:
@@ -314,11 +416,18 @@ def _list(
     return list(db.list(config, filter=filter, before=before, limit=limit))
 
 
-def _delete_for_runs(db: SqliteSaver, run_ids: Sequence[str]) -> None:
+def _delete_for_runs(db: SqliteSaver, run_ids: Sequence[str], threads: list[str]) -> None:
+    """Delete the runs' checkpoints and writes; `threads` receives the threads they were in."""
     if not run_ids:
         return
     with _transaction(db) as conn:
         for run_id in run_ids:
+            threads.extend(
+                row[0]
+                for row in conn.execute(
+                    f"SELECT DISTINCT thread_id FROM checkpoints WHERE {_RUN_ID} = ?", (run_id,)
+                )
+            )
             conn.execute(
                 "DELETE FROM writes WHERE (thread_id, checkpoint_ns, checkpoint_id) IN "
                 "(SELECT thread_id, checkpoint_ns, checkpoint_id FROM checkpoints "

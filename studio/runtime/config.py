@@ -218,6 +218,8 @@ class ServerOptions:
     port: int = 2024
     data_dir: Path | None = None
     jobs: int = field(default_factory=lambda: max(4, (os.cpu_count() or 1) * 4))
+    reload: bool = True
+    """Reload the graphs when the project's code changes (studio/runtime/reload.py)."""
 
     def resolved_data_dir(self, project: Project) -> Path:
         return (self.data_dir or project.root / DATA_DIR_NAME).resolve()

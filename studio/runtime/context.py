@@ -20,6 +20,8 @@ from studio.runtime.executor import RunExecutor
 from studio.runtime.graphs import GraphRegistry, prepend_sys_path
 from studio.runtime.headers import HeaderPolicy
 from studio.runtime.queue import RunQueue
+from studio.runtime.reload import GraphReloader
+from studio.runtime.server_events import ServerCapture, ServerEventLog
 from studio.runtime.services.assistants import register_system_assistants
 from studio.runtime.services.crons import fire_due_crons
 from studio.runtime.services.thread_expiry import sweep_expired_threads
@@ -47,7 +49,10 @@ class Runtime:
     header_policy: HeaderPolicy
     webhook_policy: WebhookPolicy
     webhooks: WebhookSender
+    events: ServerEventLog
+    capture: ServerCapture
     cron_scheduler: Periodic = field(init=False)
+    reloader: GraphReloader | None = field(init=False, default=None)
     thread_sweeper: Periodic = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
 
@@ -56,6 +61,10 @@ class Runtime:
         """Load the graphs, open the databases, register assistants, start the queue and the
         housekeeping (cron scheduler, thread expiry)."""
         data_dir = options.resolved_data_dir(project)
+        events = ServerEventLog()
+        events.bind(asyncio.get_running_loop())
+        capture = ServerCapture(events)
+        capture.start()  # before the graphs load: their errors are the first thing to show
         os.environ.update(project.environment())
         prepend_sys_path(project.dependency_paths())
         registry = GraphRegistry()
@@ -96,6 +105,8 @@ class Runtime:
             header_policy=HeaderPolicy.from_http_config(project.file.http),
             webhook_policy=webhook_policy,
             webhooks=webhooks,
+            events=events,
+            capture=capture,
         )
         thread_ttl = project.thread_ttl()
         runtime.cron_scheduler = Periodic(
@@ -108,6 +119,9 @@ class Runtime:
         await queue.start()
         runtime.cron_scheduler.start()
         runtime.thread_sweeper.start()
+        if options.reload:
+            runtime.reloader = GraphReloader(runtime, data_dir)
+            runtime.reloader.start()
         # What start-up loaded (langgraph, the user's graphs, their modules) lives as long as
         # the server: move it out of the collector's sight so full collections stay short
         # (they otherwise pause every thread of the process, the studio's window included).
@@ -126,6 +140,8 @@ class Runtime:
         task.add_done_callback(self._tasks.discard)
 
     async def stop(self) -> None:
+        if self.reloader is not None:
+            await self.reloader.stop()
         await self.cron_scheduler.stop()
         await self.thread_sweeper.stop()
         if self._tasks:
@@ -135,3 +151,4 @@ class Runtime:
         await self.checkpointer.close()
         await close_store(self.store)
         await self.storage.close()
+        self.capture.stop()

@@ -23,6 +23,7 @@ from studio.runtime import ids, serde
 from studio.runtime.graph_stream import run_config, stream_graph
 from studio.runtime.graphs import Graph, GraphRegistry
 from studio.runtime.records import RunOutcome
+from studio.runtime.server_events import current_run_id
 from studio.runtime.state import interrupts_by_task
 from studio.runtime.storage.base import Storage
 from studio.runtime.streams import EventLog, StreamBroker
@@ -60,6 +61,7 @@ class RunExecutor:
     webhooks: WebhookSender | None = None
 
     async def execute(self, run: Run, attempt: int, control: RunControl) -> None:
+        current_run_id.set(run["run_id"])  # this task's context: its logs and prints name it
         started_at = ids.now_iso()
         kwargs = run["kwargs"]
         log = self.broker.run_log(

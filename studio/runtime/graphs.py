@@ -34,6 +34,7 @@ from studio.runtime.config import GraphEntry
 
 logger = logging.getLogger(__name__)
 
+_OWN_PACKAGE = Path(__file__).resolve().parents[1]
 # LangGraph Server derives each graph's system assistant id from this namespace (uuid5).
 ASSISTANT_NAMESPACE = UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
 
@@ -105,21 +106,22 @@ class GraphRegistry:
 
     def load(self, root: Path, graphs: dict[str, GraphEntry]) -> None:
         """Import every graph; failures are recorded, not raised."""
-        for graph_id, entry in graphs.items():
-            try:
-                value = import_attribute(root, entry.path)
-                self._graphs[graph_id] = _register(graph_id, entry, value)
-            except Exception as exc:
-                error = _describe_error(graph_id, entry.path, exc)
-                self._errors[graph_id] = error
-                logger.error(
-                    "Graph '%s' failed to load from %s (%s:%s): %s",
-                    graph_id,
-                    entry.path,
-                    error.file,
-                    error.line,
-                    error.message,
-                )
+        self._graphs, self._errors = _load_all(root, graphs)
+
+    def reload(self, root: Path, graphs: dict[str, GraphEntry], sources: Iterable[Path]) -> None:
+        """Import the graphs again after their code changed, forgetting every module loaded
+        from `sources` (the project's folders) so edits to helpers count too.
+
+        A graph that now fails keeps serving its previous version, with the error recorded
+        beside it. Runs already going hold their own copy and finish on the code they began
+        with. Blocking (it imports): call it off the event loop. The new tables replace the old
+        in single assignments, so readers see one version or the other, never a mix."""
+        _forget_modules(sources)
+        loaded, errors = _load_all(root, graphs)
+        kept = {gid: self._graphs[gid] for gid in errors if gid in self._graphs}
+        self._copies = {}
+        self._graphs = {**loaded, **kept}
+        self._errors = errors
 
     @property
     def graph_ids(self) -> list[str]:
@@ -128,6 +130,10 @@ class GraphRegistry:
     @property
     def errors(self) -> list[GraphLoadError]:
         return list(self._errors.values())
+
+    def is_stale(self, graph_id: str) -> bool:
+        """Serving its previous version because the current code fails to load."""
+        return graph_id in self._graphs and graph_id in self._errors
 
     def __contains__(self, graph_id: object) -> bool:
         return graph_id in self._graphs
@@ -183,6 +189,42 @@ class GraphRegistry:
         if graph.name == "LangGraph":
             update["name"] = graph_id
         return graph.copy(update=update)
+
+
+def _load_all(
+    root: Path, graphs: dict[str, GraphEntry]
+) -> tuple[dict[str, RegisteredGraph], dict[str, GraphLoadError]]:
+    loaded: dict[str, RegisteredGraph] = {}
+    errors: dict[str, GraphLoadError] = {}
+    for graph_id, entry in graphs.items():
+        try:
+            loaded[graph_id] = _register(graph_id, entry, import_attribute(root, entry.path))
+        except Exception as exc:
+            error = errors[graph_id] = _describe_error(graph_id, entry.path, exc)
+            logger.error(
+                "Graph '%s' failed to load from %s (%s:%s): %s",
+                graph_id,
+                entry.path,
+                error.file,
+                error.line,
+                error.message,
+            )
+    return loaded, errors
+
+
+def _forget_modules(sources: Iterable[Path]) -> None:
+    """Drop from `sys.modules` what was imported from the project's own folders (not from a
+    virtual environment inside them), so the next import reads the files again."""
+    folders = [p.resolve() for p in sources]
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not file or "site-packages" in file:
+            continue
+        path = Path(file).resolve()
+        if path.is_relative_to(_OWN_PACKAGE):  # a project folder may contain lg-studio itself
+            continue
+        if any(path.is_relative_to(folder) for folder in folders):
+            del sys.modules[name]
 
 
 def _register(graph_id: str, entry: GraphEntry, value: Any) -> RegisteredGraph:

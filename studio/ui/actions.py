@@ -14,6 +14,7 @@ class ActionSpec:
     text: str
     shortcut: str | QKeySequence.StandardKey | None = None
     tip: str = ""
+    checkable: bool = False
 
 
 ACTIONS: dict[str, ActionSpec] = {
@@ -29,6 +30,16 @@ ACTIONS: dict[str, ActionSpec] = {
     "quit": ActionSpec("&Quit", QKeySequence.StandardKey.Quit),
     "run": ActionSpec("&Run", "Ctrl+Return", "Run the graph with the current input"),
     "cancel": ActionSpec("&Cancel Run", "Ctrl+.", "Cancel the run in progress"),
+    "continue": ActionSpec(
+        "C&ontinue", "F8", "Continue the paused thread (with the answers to its interrupts)"
+    ),
+    "step": ActionSpec("&Step", "F10", "Run the next node, then pause again"),
+    "step_mode": ActionSpec(
+        "Break on &Every Node", "Ctrl+F10", "Pause before every node of every run", True
+    ),
+    "clear_breakpoints": ActionSpec(
+        "Clear &Breakpoints", "Ctrl+Shift+F9", "Remove every breakpoint of this graph"
+    ),
     "new_thread": ActionSpec("&New Thread", QKeySequence.StandardKey.New, "Start a new thread"),
     "refresh": ActionSpec("Re&fresh", QKeySequence.StandardKey.Refresh, "Reload threads and state"),
     "fit": ActionSpec("&Fit Graph", "Ctrl+0", "Fit the graph to the view"),
@@ -42,12 +53,17 @@ ACTIONS: dict[str, ActionSpec] = {
 MENUS: dict[str, list[str | None]] = {
     "&File": ["open_project", "open_example", "connect", None, "quit"],
     "&Run": ["run", "cancel", None, "new_thread", "refresh"],
+    "&Debug": ["continue", "step", None, "step_mode", "clear_breakpoints"],
     "&View": ["fit", "zoom_in", "zoom_out", None, "export_png", "export_svg", None, "reset_layout"],
 }
 
 TOOLBAR: list[str | None] = [
     "run",
     "cancel",
+    None,
+    "continue",
+    "step",
+    "step_mode",
     None,
     "new_thread",
     "refresh",
@@ -63,6 +79,7 @@ def build_actions(parent: QWidget) -> dict[str, QAction]:
     for action_id, spec in ACTIONS.items():
         action = QAction(spec.text, parent)
         action.setObjectName(action_id)
+        action.setCheckable(spec.checkable)
         if spec.shortcut is not None:
             action.setShortcut(QKeySequence(spec.shortcut))
         if spec.tip:

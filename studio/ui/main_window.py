@@ -2,13 +2,17 @@
 
 It shows the start page until a session is attached, wires each panel to the session (panels
 send intents, the session answers with signals), and remembers where the user put the docks.
+Panel-to-panel links (a history row shown in the inspector) are made once; links to a
+session are recorded as they are made and undone exactly when it is detached.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -21,14 +25,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from studio.protocol.schema import ThreadState
 from studio.ui.actions import MENUS, TOOLBAR, build_actions
 from studio.ui.canvas.view import GraphView
+from studio.ui.debugger.breakpoints import Breakpoints
+from studio.ui.debugger.history import HistoryNode
 from studio.ui.panels.assistants_panel import AssistantsPanel
+from studio.ui.panels.compare_panel import ComparePanel
 from studio.ui.panels.events_panel import EventsPanel
+from studio.ui.panels.history_panel import HistoryPanel
+from studio.ui.panels.interrupts_panel import InterruptsPanel
 from studio.ui.panels.messages_panel import MessagesPanel
 from studio.ui.panels.run_panel import RunPanel
 from studio.ui.panels.state_panel import StatePanel
 from studio.ui.panels.threads_panel import ThreadsPanel
+from studio.ui.panels.timeline_panel import TimelinePanel
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage
 
@@ -62,37 +73,56 @@ class MainWindow(QMainWindow):
         self.threads_panel = ThreadsPanel()
         self.run_panel = RunPanel()
         self.state_panel = StatePanel()
+        self.history_panel = HistoryPanel()
+        self.interrupts_panel = InterruptsPanel()
         self.events_panel = EventsPanel()
         self.messages_panel = MessagesPanel()
+        self.timeline_panel = TimelinePanel()
+        self.compare_panel = ComparePanel()
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        bottom = Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks = {
-            "assistants": self._dock(
-                "Assistant", self.assistants_panel, Qt.DockWidgetArea.LeftDockWidgetArea
-            ),
-            "threads": self._dock(
-                "Threads", self.threads_panel, Qt.DockWidgetArea.LeftDockWidgetArea
-            ),
-            "run": self._dock("Run", self.run_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            "state": self._dock("State", self.state_panel, Qt.DockWidgetArea.RightDockWidgetArea),
-            "events": self._dock(
-                "Events", self.events_panel, Qt.DockWidgetArea.BottomDockWidgetArea
-            ),
-            "messages": self._dock(
-                "Messages", self.messages_panel, Qt.DockWidgetArea.BottomDockWidgetArea
-            ),
+            "assistants": self._dock("Assistant", self.assistants_panel, left),
+            "threads": self._dock("Threads", self.threads_panel, left),
+            "history": self._dock("History", self.history_panel, left),
+            "run": self._dock("Run", self.run_panel, right),
+            "interrupts": self._dock("Interrupts", self.interrupts_panel, right),
+            "state": self._dock("State", self.state_panel, right),
+            "events": self._dock("Events", self.events_panel, bottom),
+            "messages": self._dock("Messages", self.messages_panel, bottom),
+            "timeline": self._dock("Timeline", self.timeline_panel, bottom),
+            "compare": self._dock("Compare", self.compare_panel, bottom),
         }
-        self.tabifyDockWidget(self.docks["events"], self.docks["messages"])
-        self.docks["events"].raise_()
+        # The side columns run the full height; the bottom tabs sit under the graph only.
+        self.setCorner(Qt.Corner.BottomLeftCorner, left)
+        self.setCorner(Qt.Corner.BottomRightCorner, right)
+        self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
+        for name in ("messages", "timeline", "compare"):
+            self.tabifyDockWidget(self.docks["events"], self.docks[name])
+        self._raise_default_tabs()
         self.resizeDocks(
-            [self.docks["assistants"], self.docks["run"], self.docks["events"]],
-            [300, 360, 230],
+            [self.docks["threads"], self.docks["run"], self.docks["events"]],
+            [330, 390, 250],
             Qt.Orientation.Horizontal,
         )
-        self.resizeDocks([self.docks["events"]], [230], Qt.Orientation.Vertical)
+        self.resizeDocks(
+            [self.docks["assistants"], self.docks["threads"], self.docks["history"]],
+            [170, 200, 400],
+            Qt.Orientation.Vertical,
+        )
+        self.resizeDocks(
+            [self.docks["run"], self.docks["state"], self.docks["events"]],
+            [420, 380, 250],
+            Qt.Orientation.Vertical,
+        )
         self._default_state = self.saveState()
         self.server_label = QLabel("No server")
         self.statusBar().addPermanentWidget(self.server_label)
+        self._session_links: list[tuple[SignalInstance, Callable[..., Any]]] = []
         self._build_menus()
         self._connect_start_page()
+        self._connect_panels()
         self._set_docks_visible(False)
         self._restore_geometry()
         self.start_page.set_recent(self.recent_projects())
@@ -105,6 +135,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — lg-studio")
         self.stack.setCurrentWidget(self.graph_view)
         self._set_docks_visible(True)
+        self._raise_default_tabs()
         self._restore_docks()
         self._wire(session)
 
@@ -113,18 +144,9 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.settings.setValue("window/state", self.saveState())
-        for signal in (
-            self.assistants_panel.assistant_selected,
-            self.threads_panel.thread_selected,
-            self.threads_panel.delete_requested,
-            self.threads_panel.search_requested,
-            self.run_panel.run_requested,
-            self.run_panel.cancel_requested,
-            self.commands["cancel"].triggered,
-            self.commands["new_thread"].triggered,
-            self.commands["refresh"].triggered,
-        ):
-            signal.disconnect()
+        for signal, slot in self._session_links:
+            signal.disconnect(slot)
+        self._session_links.clear()
         self.session = None
         self._set_session_actions_enabled(False)
         self._set_docks_visible(False)
@@ -175,6 +197,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
+    def _raise_default_tabs(self) -> None:
+        for name in ("run", "events"):
+            self.docks[name].raise_()
+
     def _set_docks_visible(self, visible: bool) -> None:
         for dock in self.docks.values():
             dock.setVisible(visible)
@@ -220,11 +246,15 @@ class MainWindow(QMainWindow):
             lambda: self.restoreState(self._default_state)
         )
         self.commands["run"].triggered.connect(self.run_panel.request_run)
+        self.commands["continue"].triggered.connect(lambda: self._on_continue(step=False))
+        self.commands["step"].triggered.connect(lambda: self._on_continue(step=True))
         self._set_session_actions_enabled(False)
 
     def _set_session_actions_enabled(self, enabled: bool) -> None:
         for action_id in (
             "run",
+            "step_mode",
+            "clear_breakpoints",
             "new_thread",
             "refresh",
             "fit",
@@ -234,13 +264,25 @@ class MainWindow(QMainWindow):
             "export_svg",
         ):
             self.commands[action_id].setEnabled(enabled)
-        self.commands["cancel"].setEnabled(False)
+        for action_id in ("cancel", "continue", "step"):
+            self.commands[action_id].setEnabled(False)
 
     def _connect_start_page(self) -> None:
         self.start_page.project_requested.connect(self.project_requested)
         self.start_page.open_folder_requested.connect(self._on_open_folder)
         self.start_page.example_requested.connect(self.example_requested)
         self.start_page.url_requested.connect(self.url_requested)
+
+    def _connect_panels(self) -> None:
+        """Links between panels, made once (they do not depend on a session)."""
+        self.history_panel.checkpoint_selected.connect(self.state_panel.show_checkpoint)
+        self.history_panel.compare_requested.connect(self._on_compare)
+        self.assistants_panel.assistant_selected.connect(self.graph_view.reset_marks)
+
+    def _link(self, signal: SignalInstance, slot: Callable[..., Any]) -> None:
+        """Connect a panel's intent to the session, to be disconnected on detach."""
+        signal.connect(slot)
+        self._session_links.append((signal, slot))
 
     def _wire(self, session: Session) -> None:
         self._set_session_actions_enabled(True)
@@ -249,7 +291,13 @@ class MainWindow(QMainWindow):
         session.assistants_changed.connect(self.assistants_panel.set_assistants)
         session.assistant_changed.connect(self.assistants_panel.show_assistant)
         session.graph_changed.connect(self.graph_view.show_graph)
+        session.graph_changed.connect(lambda _graph: self._on_graph())
         session.schemas_changed.connect(self.run_panel.set_schemas)
+        session.schemas_changed.connect(
+            lambda schemas: self.state_panel.editor.set_schema(
+                schemas.get("state_schema") if schemas else None
+            )
+        )
         session.threads_changed.connect(
             lambda threads: self.threads_panel.set_threads(
                 threads, session.active_thread["thread_id"] if session.active_thread else None
@@ -257,43 +305,97 @@ class MainWindow(QMainWindow):
         )
         session.thread_changed.connect(self._on_thread_changed)
         session.state_changed.connect(self.state_panel.show_state)
+        session.state_changed.connect(self._on_state)
         session.thread_updated.connect(self.state_panel.show_thread)
+        session.history_changed.connect(self.history_panel.set_history)
         session.run_started.connect(self._on_run_started)
         session.events_arrived.connect(self.events_panel.add_events)
         session.events_arrived.connect(self.messages_panel.add_events)
+        session.timeline_changed.connect(self.timeline_panel.show_timeline)
         session.node_entered.connect(self.graph_view.mark_running)
         session.node_left.connect(self.graph_view.mark_finished)
+        session.breakpoints_changed.connect(self._on_breakpoints)
         session.busy_changed.connect(self._on_busy)
         session.run_ended.connect(self._on_run_ended)
-        self.assistants_panel.assistant_selected.connect(session.select_assistant)
-        self.threads_panel.thread_selected.connect(session.select_thread)
-        self.threads_panel.delete_requested.connect(session.delete_thread)
-        self.threads_panel.search_requested.connect(session.refresh_threads)
-        self.run_panel.run_requested.connect(self._on_run_requested)
-        self.run_panel.cancel_requested.connect(session.cancel_run)
-        self.assistants_panel.assistant_selected.connect(self.graph_view.reset_marks)
-        self.commands["cancel"].triggered.connect(session.cancel_run)
-        self.commands["new_thread"].triggered.connect(lambda: session.select_thread(None))
-        self.commands["refresh"].triggered.connect(lambda: session.refresh_threads())
+        link = self._link
+        link(self.assistants_panel.assistant_selected, session.select_assistant)
+        link(self.threads_panel.thread_selected, session.select_thread)
+        link(self.threads_panel.delete_requested, session.delete_thread)
+        link(self.threads_panel.search_requested, session.refresh_threads)
+        link(self.run_panel.run_requested, session.run)
+        link(self.run_panel.cancel_requested, session.cancel_run)
+        link(
+            self.history_panel.replay_requested,
+            lambda checkpoint: session.replay(checkpoint, self.run_panel.selected_modes()),
+        )
+        link(self.history_panel.older_requested, session.load_older_history)
+        link(self.state_panel.editor.fork_requested, session.fork)
+        link(
+            self.interrupts_panel.resume_requested,
+            lambda command, step: session.resume(
+                command, self.run_panel.selected_modes(), step=step
+            ),
+        )
+        link(self.graph_view.breakpoint_toggled, session.toggle_breakpoint)
+        link(self.commands["step_mode"].toggled, session.set_step_mode)
+        link(self.commands["clear_breakpoints"].triggered, session.clear_breakpoints)
+        link(self.commands["cancel"].triggered, session.cancel_run)
+        link(self.commands["new_thread"].triggered, lambda: session.select_thread(None))
+        link(self.commands["refresh"].triggered, lambda: session.refresh_threads())
 
     def _on_connected(self, url: str) -> None:
         self.server_label.setText(f"Connected · {url}")
         self.show_status("Ready", 5000)
 
-    def _on_run_requested(self, graph_input: object, modes: list[str]) -> None:
-        assert self.session is not None
-        self.events_panel.clear()
-        self.messages_panel.clear()
-        self.graph_view.reset_marks()
-        self.session.run(graph_input, modes)
-
     def _on_run_started(self, run_id: str) -> None:
         self.show_status(f"Running {run_id}…")
 
     def _on_busy(self, busy: bool) -> None:
+        if busy:  # a new run: its events, marks and timeline start afresh
+            self.events_panel.clear()
+            self.messages_panel.clear()
+            self.graph_view.reset_marks()
+            self.graph_view.show_paused([])
         self.run_panel.set_running(busy)
+        self.interrupts_panel.set_running(busy)
         self.commands["run"].setEnabled(not busy)
         self.commands["cancel"].setEnabled(busy)
+        if busy:
+            self.commands["continue"].setEnabled(False)
+            self.commands["step"].setEnabled(False)
+
+    def _on_state(self, state: ThreadState) -> None:
+        """The thread's head: what it waits for, on the canvas and in the Interrupts panel."""
+        waiting = list(state.get("next") or [])
+        self.interrupts_panel.show_state(state)
+        self.graph_view.show_paused(waiting)
+        self.commands["continue"].setEnabled(bool(waiting))
+        self.commands["step"].setEnabled(bool(waiting))
+        if state.get("interrupts"):
+            self.docks["interrupts"].raise_()
+
+    def _on_graph(self) -> None:
+        """Offer the drawn graph's nodes for `as_node` (edits) and `goto` (commands)."""
+        nodes = self.graph_view.own_nodes()
+        self.state_panel.editor.as_node.set_nodes(nodes)
+        self.interrupts_panel.goto.set_nodes([n for n in nodes if n != "__start__"])
+
+    def _on_breakpoints(self, breakpoints: Breakpoints) -> None:
+        self.graph_view.show_breakpoints(breakpoints)
+        step_mode = self.commands["step_mode"]
+        step_mode.blockSignals(True)
+        step_mode.setChecked(breakpoints.step_mode)
+        step_mode.blockSignals(False)
+
+    def _on_continue(self, *, step: bool) -> None:
+        """Continue (or step) the paused thread; the Interrupts panel holds the answers."""
+        self.docks["interrupts"].raise_()
+        self.interrupts_panel.request_resume(step=step)
+
+    def _on_compare(self, a: HistoryNode, b: HistoryNode) -> None:
+        self.compare_panel.compare(a, b)
+        self.docks["compare"].show()
+        self.docks["compare"].raise_()
 
     def _on_run_ended(self, outcome: str) -> None:
         self.show_status(f"Run {outcome}", 8000)
@@ -302,6 +404,8 @@ class MainWindow(QMainWindow):
         self.graph_view.reset_marks()
         if thread is None:
             self.state_panel.show_state(None)
+            self.interrupts_panel.show_state(None)
+            self.graph_view.show_paused([])
             self.threads_panel.tree.clearSelection()
 
     # Dialogs are opened window-modal with open(), never exec(): a nested event loop would

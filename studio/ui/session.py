@@ -4,12 +4,17 @@ Panels never talk to the server: they call the intent methods here and listen to
 The session owns every asyncio task it starts (and cancels them on close), turns failures into
 `error_occurred(message, detail)`, and hands stream events to the UI in batches, at most once
 per frame, so a graph emitting thousands of events a second cannot flood the event loop.
+
+Debugging goes through it too: every run carries the graph's breakpoints; resuming, stepping,
+replaying a checkpoint and forking an edited state are runs or state updates on the thread in
+view, after which its history is reloaded so new branches show at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import traceback
 from collections.abc import Coroutine, Sequence
 from typing import Any
@@ -17,18 +22,21 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from studio.client.api import ClientError, StreamEvent, StudioClient
-from studio.protocol.schema import Assistant, Thread
+from studio.protocol.schema import Assistant, Thread, ThreadState
+from studio.ui.debugger.breakpoints import Breakpoints, Where
+from studio.ui.debugger.tasks import TASKS_MODE, read_task_event
+from studio.ui.debugger.timeline import RunTimeline
+from studio.ui.widgets.json_summary import size_exceeds
 
 logger = logging.getLogger(__name__)
 
 FRAME_MS = 16
-TRACKING_MODE = "tasks"  # always streamed: it tells which node is running
-
-
-def topology_id(name: str, namespace: Sequence[str]) -> str:
-    """The node id in an xray drawing: `sub:<task id>` namespaces become `sub:` prefixes."""
-    prefixes = [segment.split(":", 1)[0] for segment in namespace]
-    return ":".join([*prefixes, name])
+TRACKING_MODE = TASKS_MODE  # always streamed: it tells which node is running
+HISTORY_PAGE = 50
+LARGE_STATE = 20_000
+"""A head state with more parts than this makes history pages small: the server sends every
+checkpoint's values, and parsing fifty 10 MB states would hold the window for seconds."""
+LARGE_HISTORY_PAGE = 5
 
 
 class Session(QObject):
@@ -59,6 +67,13 @@ class Session(QObject):
     run_ended = Signal(str)
     """The run ended: success, error, interrupted or cancelled."""
     busy_changed = Signal(bool)
+    history_changed = Signal(list, bool, object)
+    """The thread's checkpoints (ThreadStates, newest first), whether older ones remain to
+    load, and the checkpoint id to show (None: keep what is shown)."""
+    breakpoints_changed = Signal(object)
+    """The Breakpoints of the graph in view changed."""
+    timeline_changed = Signal(object)
+    """The run's RunTimeline grew (at most once per frame)."""
     error_occurred = Signal(str, str)
     """Something failed: a readable message, and details for whoever wants them."""
 
@@ -74,6 +89,11 @@ class Session(QObject):
         self._run_task: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._pending: list[StreamEvent] = []
+        self.history: list[ThreadState] = []
+        self._history_page = HISTORY_PAGE
+        self.timeline = RunTimeline()
+        self._timeline_dirty = False
+        self._breakpoints: dict[str, Breakpoints] = {}
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(FRAME_MS)
@@ -101,10 +121,47 @@ class Session(QObject):
 
     def run(self, graph_input: Any, stream_modes: Sequence[str]) -> None:
         """Start a run of the assistant in view on the thread in view (a new one if none)."""
+        self._start_run(self._run(graph_input, list(stream_modes)))
+
+    def resume(
+        self, command: dict[str, Any] | None, stream_modes: Sequence[str], *, step: bool = False
+    ) -> None:
+        """Continue the paused thread: with a `command` (resume / update / goto) or none (past
+        a breakpoint); `step` pauses again before the next node."""
+        if self._thread_required("continue"):
+            self._start_run(self._run(None, list(stream_modes), command=command, step=step))
+
+    def replay(self, checkpoint_id: str, stream_modes: Sequence[str]) -> None:
+        """Run again from a past checkpoint: the new steps form a branch beside the old."""
+        if self._thread_required("replay"):
+            self._start_run(self._run(None, list(stream_modes), checkpoint_id=checkpoint_id))
+
+    def fork(self, checkpoint_id: str, values: dict[str, Any], as_node: str | None) -> None:
+        """Write edited `values` on top of a checkpoint, as if `as_node` returned them: a new
+        checkpoint branches off there and becomes the thread's head."""
         if self.is_running:
-            self.error_occurred.emit("A run is already in progress", "Cancel it first.")
-            return
-        self._run_task = self._spawn(self._run(graph_input, list(stream_modes)), "run")
+            self.error_occurred.emit("A run is in progress", "Edit the state when it ends.")
+        elif self._thread_required("edit the state"):
+            self._spawn(self._fork(checkpoint_id, values, as_node), "edit the state")
+
+    def load_older_history(self) -> None:
+        self._spawn(self._load_history(older=True), "load older checkpoints")
+
+    @property
+    def breakpoints(self) -> Breakpoints:
+        """The breakpoints of the graph in view (each graph keeps its own)."""
+        return self._breakpoints.get(self._graph_id, Breakpoints())
+
+    def toggle_breakpoint(self, node: str, where: Where) -> None:
+        self._set_breakpoints(self.breakpoints.toggled(node, where))
+
+    def set_step_mode(self, on: bool) -> None:
+        if on != self.breakpoints.step_mode:
+            current = self.breakpoints
+            self._set_breakpoints(Breakpoints(current.before, current.after, on))
+
+    def clear_breakpoints(self) -> None:
+        self._set_breakpoints(Breakpoints())
 
     def cancel_run(self) -> None:
         if self.run_id is not None and self.active_thread is not None:
@@ -127,6 +184,27 @@ class Session(QObject):
         await self.client.close()
 
     # --- work ---------------------------------------------------------------------------
+
+    @property
+    def _graph_id(self) -> str:
+        return self.assistant["graph_id"] if self.assistant else ""
+
+    def _set_breakpoints(self, breakpoints: Breakpoints) -> None:
+        self._breakpoints[self._graph_id] = breakpoints
+        self.breakpoints_changed.emit(breakpoints)
+
+    def _thread_required(self, what: str) -> bool:
+        if self.active_thread is None:
+            self.error_occurred.emit(f"Select a thread to {what}", "")
+            return False
+        return True
+
+    def _start_run(self, work: Coroutine[Any, Any, None]) -> None:
+        if self.is_running:
+            work.close()
+            self.error_occurred.emit("A run is already in progress", "Cancel it first.")
+            return
+        self._run_task = self._spawn(work, "run")
 
     def _spawn(self, work: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(work)
@@ -167,6 +245,7 @@ class Session(QObject):
             raise ClientError(f"No assistant {assistant_id} on this server")
         self.assistant = assistant
         self.assistant_changed.emit(assistant)
+        self.breakpoints_changed.emit(self.breakpoints)
         graph, schemas = await asyncio.gather(
             self.client.graph(assistant_id, xray=True), self.client.schemas(assistant_id)
         )
@@ -184,11 +263,40 @@ class Session(QObject):
     async def _select_thread(self, thread_id: str | None) -> None:
         if thread_id is None:
             self.active_thread = None
+            self.history = []
             self.thread_changed.emit(None)
+            self.history_changed.emit([], False, None)
             return
         self.active_thread = await self.client.thread(thread_id)
         self.thread_changed.emit(self.active_thread)
-        self.state_changed.emit(await self.client.state(thread_id))
+        self._on_head(await self.client.state(thread_id))
+        await self._load_history()
+
+    async def _load_history(self, *, older: bool = False, focus: str | None = None) -> None:
+        """Reload the thread's checkpoints (or the page older than those loaded) and say
+        which one to show: `focus`, else the head after a reload."""
+        if self.active_thread is None:
+            return
+        thread_id = self.active_thread["thread_id"]
+        before = self.history[-1]["checkpoint_id"] if older and self.history else None
+        size = self._history_page
+        page = await self.client.history(thread_id, limit=size, before=before)
+        if older:
+            self.history = [*self.history, *page]
+        else:
+            self.history = page
+            if focus is None and page:
+                focus = page[0]["checkpoint_id"]
+        self.history_changed.emit(self.history, len(page) == size, focus)
+
+    async def _fork(self, checkpoint_id: str, values: dict[str, Any], as_node: str | None) -> None:
+        assert self.active_thread is not None
+        thread_id = self.active_thread["thread_id"]
+        created = await self.client.update_state(
+            thread_id, values, as_node=as_node, checkpoint_id=checkpoint_id
+        )
+        await self._refresh_thread(thread_id)
+        await self._load_history(focus=created)
 
     async def _delete_thread(self, thread_id: str) -> None:
         await self.client.delete_thread(thread_id)
@@ -196,7 +304,15 @@ class Session(QObject):
             await self._select_thread(None)
         await self._load_threads()
 
-    async def _run(self, graph_input: Any, stream_modes: list[str]) -> None:
+    async def _run(
+        self,
+        graph_input: Any,
+        stream_modes: list[str],
+        *,
+        command: dict[str, Any] | None = None,
+        checkpoint_id: str | None = None,
+        step: bool = False,
+    ) -> None:
         assistant = self.assistant
         if assistant is None:
             raise ClientError("Choose an assistant before running")
@@ -209,31 +325,53 @@ class Session(QObject):
         thread_id = self.active_thread["thread_id"]
         modes = list(dict.fromkeys([*stream_modes, TRACKING_MODE]))
         self._failure = None
+        self.timeline.start(time.monotonic())
         self.busy_changed.emit(True)
         outcome = "success"
+        breakpoints = self.breakpoints
         try:
             async for event in self.client.stream_run(
-                thread_id, assistant["assistant_id"], input=graph_input, stream_modes=modes
+                thread_id,
+                assistant["assistant_id"],
+                input=graph_input,
+                stream_modes=modes,
+                command=command,
+                checkpoint_id=checkpoint_id,
+                interrupt_before=breakpoints.interrupt_before(step=step),
+                interrupt_after=breakpoints.interrupt_after(),
             ):
                 outcome = self._on_event(event, stream_modes) or outcome
         except asyncio.CancelledError:
             outcome = "cancelled"
             raise
         finally:
+            self.timeline.finish(time.monotonic())
+            self._timeline_dirty = True
             self._on_flush()
             run_id, self.run_id = self.run_id, None
             self.busy_changed.emit(False)
             if outcome != "cancelled":
-                state = await self.client.state(thread_id)
+                state = await self._refresh_thread(thread_id)
                 if outcome == "success" and state["next"]:
                     outcome = "interrupted"
-                self.state_changed.emit(state)
-                self.active_thread = await self.client.thread(thread_id)
-                self.thread_updated.emit(self.active_thread)
                 if outcome == "error" and run_id is not None:
                     await self._report_failure(thread_id, run_id)
+                await self._load_history()
                 await self._load_threads()
             self.run_ended.emit(outcome)
+
+    async def _refresh_thread(self, thread_id: str) -> ThreadState:
+        """Reload the thread's head state and row, and tell the panels."""
+        state = await self.client.state(thread_id)
+        self._on_head(state)
+        self.active_thread = await self.client.thread(thread_id)
+        self.thread_updated.emit(self.active_thread)
+        return state
+
+    def _on_head(self, state: ThreadState) -> None:
+        large = size_exceeds(state.get("values"), LARGE_STATE)
+        self._history_page = LARGE_HISTORY_PAGE if large else HISTORY_PAGE
+        self.state_changed.emit(state)
 
     async def _report_failure(self, thread_id: str, run_id: str) -> None:
         """The run's error as a message, with its traceback as the details when the server
@@ -254,19 +392,25 @@ class Session(QObject):
         elif event.event == "error":
             outcome = "error"
             self._failure = event.data if isinstance(event.data, dict) else {}
-        elif event.mode == TRACKING_MODE and isinstance(event.data, dict):
-            node = topology_id(str(event.data.get("name")), event.namespace)
-            if "triggers" in event.data:
-                self.node_entered.emit(node)
+        elif (task := read_task_event(event.mode, event.namespace, event.data)) is not None:
+            self.timeline.add_task(task, time.monotonic())
+            self._timeline_dirty = True
+            if task.started:
+                self.node_entered.emit(task.node)
             else:
-                self.node_left.emit(node, event.data.get("error") is not None)
+                self.node_left.emit(task.node, task.failed)
+        elif event.mode == "messages" and isinstance(event.data, list) and len(event.data) == 2:
+            self.timeline.add_message(*event.data)
         if event.mode != TRACKING_MODE or TRACKING_MODE in shown_modes:
             self._pending.append(event)
-            if not self._flush.isActive():
-                self._flush.start()
+        if (self._pending or self._timeline_dirty) and not self._flush.isActive():
+            self._flush.start()
         return outcome
 
     def _on_flush(self) -> None:
         if self._pending:
             batch, self._pending = self._pending, []
             self.events_arrived.emit(batch)
+        if self._timeline_dirty:
+            self._timeline_dirty = False
+            self.timeline_changed.emit(self.timeline)

@@ -108,6 +108,7 @@ def install() -> None:
 
     from studio.runtime import app, checkpointer, context, executor, graphs, queue
     from studio.runtime.api import runs as runs_api
+    from studio.runtime.services import history as history_service
     from studio.runtime.services import runs as runs_service
     from studio.runtime.services import threads as threads_service
     from studio.runtime.storage import sqlite, sqlite_db
@@ -117,7 +118,7 @@ def install() -> None:
             patch(sqlite.SqliteStorage, name, f"storage.{name}")
     patch(sqlite_db.SqliteDatabase, "run", "db-thread hop (SqliteDatabase.run)")
     saver = checkpointer.StudioSqliteSaver
-    for name in ("aput", "aput_writes", "aget_tuple", "alist", "adelete_for_runs"):
+    for name in ("aput", "aput_writes", "aget_tuple", "alist", "adelete_for_runs", "aquery"):
         patch(saver, name, f"saver.{name}")
     patch(aiosqlite.core.Connection, "_execute", "aiosqlite hop (Connection._execute)")
     original_open = saver.open.__func__  # type: ignore[attr-defined]
@@ -158,6 +159,8 @@ def install() -> None:
     patch(runs_service, "resolve_assistant", "services.resolve_assistant")
     patch(runs_api, "create_run", "services.create_run")
     patch(threads_service, "history", "services.threads.history")
+    patch(history_service, "_planned_listing", "history: listing planned by langgraph")
+    patch(history_service, "_render", "history: entries rendered by aget_state_history")
     app.ENDPOINTS[:] = [
         dataclasses.replace(e, handler=_wrap(e.handler, f"HTTP {e.method} {e.path}"))
         for e in app.ENDPOINTS

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QMessageBox
@@ -15,45 +13,14 @@ from pytestqt.qtbot import QtBot
 
 from studio.launcher import StudioController
 from studio.ui.main_window import MainWindow
-from studio.ui.session import Session
 from tests.support.qt import next_emission, wait_for
-from tests.support.server import CLEAN_EXIT, FIXTURE_PROJECT, ROOT, ServerProcess
-
-DEMO = ROOT / "resources" / "examples" / "demo"
-
-
-@pytest.fixture
-async def controller(qtbot: QtBot, tmp_path: Path) -> AsyncIterator[StudioController]:
-    """A main window (with its own settings file) and its controller, closed in order."""
-    settings = QSettings(str(tmp_path / "studio.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(settings)
-    window.show()
-    ctl = StudioController(window, data_root=tmp_path / "data")
-    yield ctl
-    await ctl.shutdown()
-    window.close()
-    window.deleteLater()
-
-
-async def _open(controller: StudioController, project: Path) -> Session:
-    window = controller.window
-    drawn = next_emission(window.graph_view.graph_drawn)
-    assert await controller.open_project(project)
-    await drawn
-    assert controller.session is not None
-    return controller.session
-
-
-async def _select(session: Session, window: MainWindow, graph_id: str) -> None:
-    assistant = next(a for a in session.assistants if a["graph_id"] == graph_id)
-    drawn = next_emission(window.graph_view.graph_drawn)
-    session.select_assistant(assistant["assistant_id"])
-    await drawn
+from tests.support.server import CLEAN_EXIT, FIXTURE_PROJECT, ServerProcess
+from tests.ui.studio_support import DEMO, open_project, select_graph
 
 
 async def test_open_project_draws_the_graph(controller: StudioController) -> None:
     window = controller.window
-    session = await _open(controller, DEMO)
+    session = await open_project(controller, DEMO)
     assert window.stack.currentWidget() is window.graph_view
     assert session.assistant is not None
     assert session.assistant["graph_id"] == "agent"
@@ -69,7 +36,7 @@ async def test_open_project_draws_the_graph(controller: StudioController) -> Non
 
 async def test_a_run_streams_and_highlights_nodes_in_order(controller: StudioController) -> None:
     window = controller.window
-    session = await _open(controller, DEMO)
+    session = await open_project(controller, DEMO)
     entered: list[str] = []
     session.node_entered.connect(entered.append)
     window.run_panel.tabs.setCurrentIndex(1)
@@ -98,8 +65,8 @@ async def test_a_run_streams_and_highlights_nodes_in_order(controller: StudioCon
 
 async def test_a_failing_graph_shows_its_error(controller: StudioController) -> None:
     window = controller.window
-    session = await _open(controller, FIXTURE_PROJECT)
-    await _select(session, window, "fail")
+    session = await open_project(controller, FIXTURE_PROJECT)
+    await select_graph(session, window, "fail")
     window.run_panel.tabs.setCurrentIndex(1)
     window.run_panel.json.set_value({"value": "x"})
     ended = next_emission(session.run_ended)
@@ -171,8 +138,8 @@ def test_screenshot_command_writes_the_window(tmp_path: Path) -> None:
 
 async def test_cancel_a_running_run(controller: StudioController) -> None:
     window = controller.window
-    session = await _open(controller, FIXTURE_PROJECT)
-    await _select(session, window, "slow")
+    session = await open_project(controller, FIXTURE_PROJECT)
+    await select_graph(session, window, "slow")
     window.run_panel.tabs.setCurrentIndex(1)
     window.run_panel.json.set_value({})
     started = next_emission(session.node_entered)
@@ -202,8 +169,8 @@ async def test_subgraphs_fold_and_the_graph_exports(
     controller: StudioController, tmp_path: Path
 ) -> None:
     window = controller.window
-    session = await _open(controller, DEMO)
-    await _select(session, window, "research")
+    session = await open_project(controller, DEMO)
+    await select_graph(session, window, "research")
     scene = window.graph_view.graph_scene
     assert {"research:plan_queries", "research:search", "research:summarize"} <= set(scene.nodes)
     assert "research" in scene.clusters
@@ -223,8 +190,8 @@ async def test_subgraphs_fold_and_the_graph_exports(
 
 async def test_selecting_a_thread_shows_its_state(controller: StudioController) -> None:
     window = controller.window
-    session = await _open(controller, DEMO)
-    await _select(session, window, "approval")
+    session = await open_project(controller, DEMO)
+    await select_graph(session, window, "approval")
     window.run_panel.tabs.setCurrentIndex(1)
     window.run_panel.json.set_value({"request": "Deploy"})
     ended = next_emission(session.run_ended)
@@ -247,7 +214,7 @@ async def test_window_layout_is_remembered(qtbot: QtBot, tmp_path: Path) -> None
     first = MainWindow(settings)
     first.show()
     controller = StudioController(first, data_root=tmp_path / "data")
-    await _open(controller, DEMO)
+    await open_project(controller, DEMO)
     first.docks["events"].hide()
     await controller.shutdown()
     first.close()
@@ -255,7 +222,7 @@ async def test_window_layout_is_remembered(qtbot: QtBot, tmp_path: Path) -> None
     second.show()
     again = StudioController(second, data_root=tmp_path / "data")
     try:
-        await _open(again, DEMO)
+        await open_project(again, DEMO)
         assert not second.docks["events"].isVisible(), "the hidden panel stays hidden"
         assert second.docks["run"].isVisible()
         assert second.recent_projects() == [str(DEMO.resolve())]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from typing import Protocol
 
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.responses import StreamingResponse
@@ -44,8 +45,14 @@ def mode_filter(modes: Collection[str]) -> Callable[[StreamEvent], bool]:
     return keep
 
 
+class Followable(Protocol):
+    """A log a stream can follow: a run's or thread's, or the server's own events."""
+
+    def follow(self, after: int) -> AsyncIterator[list[StreamEvent]]: ...
+
+
 def event_stream(
-    log: EventLog,
+    log: Followable,
     *,
     after: int,
     heartbeat: float,

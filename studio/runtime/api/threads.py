@@ -213,7 +213,7 @@ async def history_post(request: Request) -> Response:
         checkpoint=body.checkpoint.model_dump(exclude_none=True) if body.checkpoint else None,
         headers=configurable_headers(request),
     )
-    return json_response(states)
+    return _json_bytes(states)
 
 
 async def history_get(request: Request) -> Response:
@@ -227,7 +227,12 @@ async def history_get(request: Request) -> Response:
         checkpoint=None,
         headers=configurable_headers(request),
     )
-    return json_response(states)
+    return _json_bytes(states)
+
+
+def _json_bytes(body: bytes) -> Response:
+    """A body the service already rendered (the history is assembled from JSON entries)."""
+    return Response(body, media_type="application/json")
 
 
 def _thread_events(modes: list[str]) -> Callable[[StreamEvent], bool]:

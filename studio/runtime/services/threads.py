@@ -22,6 +22,7 @@ from studio.runtime.errors import ApiError, not_found
 from studio.runtime.graph_stream import to_command
 from studio.runtime.graphs import AccessContext, Graph
 from studio.runtime.records import new_thread
+from studio.runtime.services.history import HistoryQuery, history_json
 from studio.runtime.state import EMPTY_STATE, interrupts_by_task, thread_state
 
 if TYPE_CHECKING:
@@ -112,27 +113,27 @@ async def history(
     metadata: dict[str, Any] | None,
     checkpoint: dict[str, Any] | None,
     headers: dict[str, str],
-) -> list[ThreadState]:
-    """Checkpoints of the thread, newest first, from `aget_state_history`."""
+) -> bytes:
+    """Checkpoints of the thread, newest first, as the JSON list of their ThreadStates
+    (`aget_state_history`'s, assembled from kept entries: see `services/history.py`)."""
     thread = await get_thread(runtime, thread_id)
     async with thread_graph(runtime, thread, headers, "threads.read") as graph:
         if graph is None:
-            return []
+            return b"[]"
         before_config: RunnableConfig | None = None
         if isinstance(before, str):
             before_config = {"configurable": {"checkpoint_id": before}}
         elif before:
             fields = before.get("configurable", before)  # a config, or a checkpoint object
             before_config = {"configurable": {k: v for k, v in fields.items() if v is not None}}
-        return [
-            thread_state(snapshot)
-            async for snapshot in graph.aget_state_history(
-                _state_config(thread_id, checkpoint),
-                limit=limit,
-                before=before_config,
-                filter=metadata,
-            )
-        ]
+        graph_id = thread["metadata"]["graph_id"]
+        query = HistoryQuery(_state_config(thread_id, checkpoint), metadata, before_config, limit)
+        return await history_json(
+            graph,
+            query,
+            saver=runtime.checkpointer,
+            renderer=None if runtime.registry.get(graph_id).is_factory else graph_id,
+        )
 
 
 async def _refresh_thread(

@@ -1,8 +1,9 @@
 """The graph scene: mirrors a topology and its layout as items, and knows which node runs.
 
 Items are passive: the scene builds them from `studio.topology` (parse, collapse, layout),
-keeps id -> item maps, and pushes run states into them. Folding a subgraph derives a new view
-of the same topology and lays it out again; run states survive the rebuild.
+keeps id -> item maps, and pushes run states, breakpoints and the paused node into them.
+Folding a subgraph derives a new view of the same topology and lays it out again; all of
+these survive the rebuild.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from studio.ui import theme
 from studio.ui.canvas.items.cluster_item import ClusterItem
 from studio.ui.canvas.items.edge_item import EdgeItem
 from studio.ui.canvas.items.node_item import NodeItem, RunState, measure
+from studio.ui.debugger.breakpoints import Breakpoints, Where
 
 MARGIN = 40.0
 
@@ -35,8 +37,6 @@ MARGIN = 40.0
 class GraphScene(QGraphicsScene):
     graph_drawn = Signal()
     """The graph (or a new fold of it) is on the scene."""
-    node_clicked = Signal(str)
-    """The user clicked a node (its topology id)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -48,6 +48,8 @@ class GraphScene(QGraphicsScene):
         self.edges: dict[tuple[str, str], EdgeItem] = {}
         self.clusters: dict[str, ClusterItem] = {}
         self._states: dict[str, RunState] = {}
+        self._breakpoints = Breakpoints()
+        self._paused: frozenset[str] = frozenset()
 
     # --- model -> scene -----------------------------------------------------------------
 
@@ -82,6 +84,17 @@ class GraphScene(QGraphicsScene):
         self._states.clear()
         for item in self.nodes.values():
             item.set_run_state("idle")
+
+    def set_breakpoints(self, breakpoints: Breakpoints) -> None:
+        self._breakpoints = breakpoints
+        for item in self.nodes.values():
+            item.set_breaks(self._breaks_of(item.node.id))
+
+    def set_paused(self, node_ids: frozenset[str]) -> None:
+        """Mark the nodes a paused thread runs next (none when it is not paused)."""
+        self._paused = node_ids
+        for node_id, item in self.nodes.items():
+            item.set_paused(node_id in node_ids)
 
     def item_for(self, node_id: str) -> NodeItem | None:
         """The item that shows `node_id`: its own, or that of the folded subgraph holding it."""
@@ -119,14 +132,11 @@ class GraphScene(QGraphicsScene):
                 return
         super().mouseDoubleClickEvent(event)
 
-    def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        for item in self.items(event.scenePos()):
-            if isinstance(item, NodeItem):
-                self.node_clicked.emit(item.node.id)
-                break
-        super().mousePressEvent(event)
-
     # --- private ------------------------------------------------------------------------
+
+    def _breaks_of(self, node_id: str) -> frozenset[Where]:
+        wanted: tuple[Where, ...] = ("before", "after")
+        return frozenset(w for w in wanted if self._breakpoints.has(node_id, w))
 
     def _shown_state(self, shown_id: str) -> RunState:
         """A folded subgraph shows the liveliest state of the nodes inside it."""
@@ -156,6 +166,8 @@ class GraphScene(QGraphicsScene):
             node_item = NodeItem(node, sizes[node.id])
             node_item.setPos(*layout.positions[node.id])
             node_item.set_run_state(self._shown_state(node.id))
+            node_item.set_breaks(self._breaks_of(node.id))
+            node_item.set_paused(node.id in self._paused)
             self.nodes[node.id] = node_item
             self.addItem(node_item)
         for edge, route in zip(shown.edges, layout.edges, strict=True):

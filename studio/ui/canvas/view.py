@@ -1,16 +1,20 @@
-"""The graph view: zoom (wheel, Ctrl +/-), pan (drag), fit, and export to PNG or SVG."""
+"""The graph view: zoom (wheel, Ctrl +/-), pan (drag), fit, export to PNG or SVG, and
+breakpoints toggled by clicking nodes."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPainter, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from studio.topology.model import SEPARATOR
 from studio.ui import theme
+from studio.ui.canvas.interactions import BreakpointClicks
 from studio.ui.canvas.scene import GraphScene
+from studio.ui.debugger.breakpoints import Breakpoints
 
 MIN_SCALE = 0.1
 MAX_SCALE = 4.0
@@ -20,7 +24,8 @@ MAX_FIT_SCALE = 1.4
 
 class GraphView(QGraphicsView):
     graph_drawn = Signal()
-    node_clicked = Signal(str)
+    breakpoint_toggled = Signal(str, str)
+    """The user clicked a node to toggle a breakpoint (node id, "before" or "after")."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.graph_scene = GraphScene()
@@ -33,7 +38,8 @@ class GraphView(QGraphicsView):
         self.setBackgroundBrush(theme.current().color("window"))
         self.setFrameShape(QGraphicsView.Shape.NoFrame)
         self.graph_scene.graph_drawn.connect(self._on_drawn)
-        self.graph_scene.node_clicked.connect(self.node_clicked)
+        self.clicks = BreakpointClicks(self.graph_scene)
+        self.clicks.toggled.connect(self.breakpoint_toggled)
         self._fresh = True
 
     # --- public API ---------------------------------------------------------------------
@@ -50,6 +56,30 @@ class GraphView(QGraphicsView):
 
     def reset_marks(self) -> None:
         self.graph_scene.reset_run_states()
+
+    def show_breakpoints(self, breakpoints: Breakpoints) -> None:
+        self.graph_scene.set_breakpoints(breakpoints)
+
+    def show_paused(self, nodes: list[str]) -> None:
+        """Mark where a paused thread goes next (an empty list clears the marks)."""
+        self.graph_scene.set_paused(frozenset(nodes))
+
+    def own_nodes(self) -> list[str]:
+        """The graph's own nodes, start included and end not (a subgraph is one node): what
+        `as_node` and `goto` may name."""
+        topology = self.graph_scene.topology
+        if topology is None:
+            return []
+        names = (node.id.split(SEPARATOR, 1)[0] for node in topology.nodes)
+        return [name for name in dict.fromkeys(names) if name != "__end__"]
+
+    def node_position(self, node_id: str, where: str = "before") -> QPoint:
+        """Where (in viewport pixels) a click toggles the node's breakpoint: for tests and
+        for anyone driving the view."""
+        item = self.graph_scene.nodes[node_id]
+        rect = item.shape().boundingRect()
+        y = rect.center().y() if where == "before" else rect.bottom() - 3
+        return self.mapFromScene(item.mapToScene(QPointF(rect.center().x(), y)))
 
     def fit(self) -> None:
         rect = self.graph_scene.sceneRect()

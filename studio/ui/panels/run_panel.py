@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from studio.protocol.schema import GraphSchema
 from studio.ui.widgets.json_editor import JsonEditor
 from studio.ui.widgets.json_text import JsonError
+from studio.ui.widgets.problem_label import ProblemLabel
 from studio.ui.widgets.schema_form import SchemaForm
 
 STREAM_MODES = (
@@ -53,10 +53,7 @@ class RunPanel(QWidget):
         self.tabs.addTab(self.form, "Form")
         self.tabs.addTab(self.json, "JSON")
         self.tabs.currentChanged.connect(self._on_tab)
-        self.problem = QLabel()
-        self.problem.setProperty("role", "error")
-        self.problem.setWordWrap(True)
-        self.problem.hide()
+        self.problem = ProblemLabel()
         self.modes: dict[str, QCheckBox] = {}
         modes_box = QGroupBox("Stream modes")
         grid = QGridLayout(modes_box)
@@ -109,9 +106,9 @@ class RunPanel(QWidget):
         try:
             graph_input = self.current_input()
         except JsonError as exc:
-            self._show_problem(f"The input is not valid JSON: {exc}")
+            self.problem.show_problem(f"The input is not valid JSON: {exc}")
             return
-        self._show_problem("")
+        self.problem.show_problem("")
         self.run_requested.emit(graph_input, self.selected_modes())
 
     def _on_tab(self, index: int) -> None:
@@ -123,8 +120,4 @@ class RunPanel(QWidget):
                 self.form.set_value(value)
 
     def _on_validity(self, valid: bool, message: str) -> None:
-        self._show_problem("" if valid else message)
-
-    def _show_problem(self, text: str) -> None:
-        self.problem.setText(text)
-        self.problem.setVisible(bool(text))
+        self.problem.show_problem("" if valid else message)

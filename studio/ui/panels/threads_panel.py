@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from studio.protocol.schema import Thread
 
-STATUS_MARKS = {"idle": "○", "busy": "●", "interrupted": "⏸", "error": "✕"}
+STATUS_MARKS = {"idle": "○", "busy": "●", "interrupted": "‖", "error": "✕"}
 
 
 def parse_search(text: str) -> dict[str, Any]:

@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QKeyEvent,
-    QPalette,
     QResizeEvent,
     QTextCharFormat,
     QTextCursor,
@@ -23,7 +22,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from studio.ui.widgets.json_highlighter import DARK_STYLE, LIGHT_STYLE, JsonHighlighter
+from studio.ui.widgets.json_highlighter import (
+    DARK_STYLE,
+    LIGHT_STYLE,
+    JsonHighlighter,
+    palette_style,
+)
 from studio.ui.widgets.json_text import INDENT, JsonError, dump_json, parse_json
 from studio.ui.widgets.line_number_area import LineNumberArea
 
@@ -61,8 +65,12 @@ class JsonEditor(QPlainTextEdit):
         read_only: bool = False,
         line_numbers: bool = True,
         validation_delay_ms: int = 300,
+        optional: bool = False,
     ) -> None:
+        """`optional`: empty text is valid and means "no value" (`value()` gives None), for
+        fields a person may leave blank, such as an interrupt's answer."""
         super().__init__(parent)
+        self._optional = optional
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabStopDistance(self.fontMetrics().horizontalAdvance(" ") * INDENT)
@@ -99,12 +107,16 @@ class JsonEditor(QPlainTextEdit):
             JsonError: The text is not valid JSON; it says where and why.
         """
         try:
-            parsed = parse_json(self.toPlainText())
+            parsed = self._parse()
         except JsonError as error:
             self._set_state(error)
             raise
         self._set_state(None)
         return parsed
+
+    def is_blank(self) -> bool:
+        """Whether the text is empty (or only whitespace)."""
+        return not self.toPlainText().strip()
 
     def is_valid(self) -> bool:
         """Whether the current text parses (checked now if it changed since the last check)."""
@@ -187,9 +199,14 @@ class JsonEditor(QPlainTextEdit):
 
     # Private helpers
 
+    def _parse(self) -> Any:
+        if self._optional and self.is_blank():
+            return None
+        return parse_json(self.toPlainText())
+
     def _check(self) -> None:
         try:
-            parse_json(self.toPlainText())
+            self._parse()
         except JsonError as error:
             self._set_state(error)
         else:
@@ -232,8 +249,8 @@ class JsonEditor(QPlainTextEdit):
         self.setExtraSelections([line, selection])
 
     def _palette_style(self) -> str:
-        base = self.palette().color(QPalette.ColorRole.Base)
-        return self.dark_style if base.lightness() < 128 else self.light_style
+        dark = palette_style(self.palette()) == DARK_STYLE
+        return self.dark_style if dark else self.light_style
 
     def _visible_lines(self) -> int:
         return self.viewport().height() // max(1, self.fontMetrics().lineSpacing()) + 1

@@ -9,6 +9,7 @@ own text layout.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, TypeAlias
 
 from pygments.lexers import JsonLexer  # type: ignore[import-untyped]
@@ -17,6 +18,7 @@ from pygments.token import Token  # type: ignore[import-untyped]
 from PySide6.QtGui import (
     QColor,
     QFont,
+    QPalette,
     QSyntaxHighlighter,
     QTextBlock,
     QTextCharFormat,
@@ -161,3 +163,29 @@ def _utf16_offsets(text: str) -> list[int]:
         position += 2 if ord(char) > 0xFFFF else 1
     offsets[len(text)] = position
     return offsets
+
+
+def palette_style(palette: QPalette) -> str:
+    """The pygments style that suits a palette: dark text on light, or the reverse."""
+    base = palette.color(QPalette.ColorRole.Base)
+    return DARK_STYLE if base.lightness() < 128 else LIGHT_STYLE
+
+
+@cache
+def _token_color(style: str, token: TokenType) -> QColor | None:
+    color = get_style_by_name(style).style_for_token(token)["color"]
+    return QColor(f"#{color}") if color else None
+
+
+def scalar_color(value: Any, palette: QPalette) -> QColor | None:
+    """The colour a JSON scalar has in the editor (strings, numbers, true/false/null), so
+    trees and text show values alike; None for containers."""
+    if isinstance(value, str):
+        token = Token.Literal.String.Double
+    elif isinstance(value, bool) or value is None:
+        token = Token.Keyword.Constant
+    elif isinstance(value, int | float):
+        token = Token.Literal.Number
+    else:
+        return None
+    return _token_color(palette_style(palette), token)

@@ -113,3 +113,19 @@ def summarize(value: Any, width: int = DEFAULT_WIDTH) -> str:
             return shown[: width - 1] + _ELLIPSIS
         return shown
     return one_line(dump_compact(value), width)
+
+
+def size_exceeds(value: Any, budget: int) -> bool:
+    """Whether `value` has more than `budget` parts, stopping as soon as it knows."""
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > budget:
+            return True
+        if isinstance(item, Mapping):
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+    return False

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QGuiApplication, QPalette
 
+from studio.ui.widgets.json_highlighter import scalar_color
 from studio.ui.widgets.json_summary import json_type, message_role, one_line, summarize
 from studio.ui.widgets.json_text import dump_json
 
@@ -199,11 +200,11 @@ class JsonTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole and column == VALUE_COLUMN:
             return self._tooltip(node.value)
         if role == Qt.ItemDataRole.ForegroundRole and column != KEY_COLUMN:
-            muted = node.value is None or (
-                _is_container(node.value) and message_role(node.value) is None
-            )
+            palette = QGuiApplication.palette()
+            muted = _is_container(node.value) and message_role(node.value) is None
             if column == TYPE_COLUMN or muted:
-                return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+                return palette.color(QPalette.ColorRole.PlaceholderText)
+            return scalar_color(node.value, palette)
         if role == VALUE_ROLE:
             return node.value
         return None

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from studio.ui.widgets.json_summary import json_type, message_role, summarize
+from studio.ui.widgets.json_summary import json_type, message_role, size_exceeds, summarize
 from studio.ui.widgets.json_text import JsonError, dump_json, parse_json
 
 
@@ -86,3 +86,9 @@ def test_parse_errors_carry_position_and_field() -> None:
 
 def test_dump_keeps_unicode_and_survives_non_json_values() -> None:
     assert dump_json({"é": datetime.date(2024, 1, 31)}) == '{\n  "é": "2024-01-31"\n}'
+
+
+def test_size_is_measured_only_as_far_as_needed() -> None:
+    assert not size_exceeds({"a": [1, 2, {"b": 3}]}, 6)
+    assert size_exceeds({"a": [1, 2, {"b": 3}]}, 5)
+    assert size_exceeds(list(range(10**6)), 100)
