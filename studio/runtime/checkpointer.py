@@ -46,6 +46,8 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite import SqliteSaver
 
+from studio.runtime.checkpoint_metadata import server_checkpoint_metadata
+
 T = TypeVar("T")
 P = ParamSpec("P")
 
@@ -72,9 +74,14 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
     run on the saver's event loop, which they would block, as langgraph's async savers do.
     """
 
-    def __init__(self, path: Path, *, serde: SerializerProtocol | None = None) -> None:
+    def __init__(
+        self, path: Path, *, serde: SerializerProtocol | None = None, server_metadata: bool = False
+    ) -> None:
         super().__init__(serde=serde)
         self.path = path
+        self._server_metadata = server_metadata
+        """Store checkpoint metadata as LangGraph Server does (checkpoint_metadata.py), not
+        as langgraph's own savers do."""
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lg-studio-ckpt")
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread_id: int | None = None
@@ -85,10 +92,10 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
 
     @classmethod
     async def open(
-        cls, path: Path, *, serde: SerializerProtocol | None = None
+        cls, path: Path, *, serde: SerializerProtocol | None = None, server_metadata: bool = False
     ) -> StudioSqliteSaver:
         """Open (creating if needed) the file and its tables, on a new database thread."""
-        saver = cls(path, serde=serde)
+        saver = cls(path, serde=serde, server_metadata=server_metadata)
         saver._loop = asyncio.get_running_loop()
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -292,6 +299,8 @@ class StudioSqliteSaver(BaseCheckpointSaver[str]):
         new_versions: ChannelVersions,
     ) -> RunnableConfig:
         try:
+            if self._server_metadata:
+                metadata = server_checkpoint_metadata(config, metadata)
             return db.put(config, checkpoint, metadata, new_versions)
         finally:
             self._checkpoint_changed(config, checkpoint["id"])

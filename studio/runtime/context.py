@@ -73,7 +73,9 @@ class Runtime:
 
         storage = SqliteStorage(data_dir / "runtime.sqlite")
         await storage.open()
-        checkpointer = await StudioSqliteSaver.open(data_dir / "checkpoints.sqlite")
+        checkpointer = await StudioSqliteSaver.open(
+            data_dir / "checkpoints.sqlite", server_metadata=True
+        )
         store = await open_store(data_dir / "store.sqlite", project.file.store, project.root)
         registry.attach(checkpointer, store)
 

@@ -56,11 +56,18 @@ async def test_wait_returns_final_values(client: LangGraphClient) -> None:
 
 async def test_checkpoints_record_the_run_and_the_server(client: LangGraphClient) -> None:
     thread = await client.threads.create()
-    run = await client.runs.create(thread["thread_id"], "echo", input=HELLO)
+    settings = {"model": "small", "limits": {"tokens": 10}, "tags": ["a"]}
+    run = await client.runs.create(
+        thread["thread_id"], "echo", input=HELLO, config={"configurable": settings}
+    )
     await client.runs.join(thread["thread_id"], run["run_id"])
     metadata = (await client.threads.get_state(thread["thread_id"]))["metadata"]
     assert metadata is not None
     assert metadata["run_id"] == run["run_id"]
+    # As LangGraph Server: the thread and every setting of the run, not only strings/numbers.
+    assert metadata["thread_id"] == thread["thread_id"]
+    assert {key: metadata[key] for key in settings} == settings
+    assert "checkpoint_ns" not in metadata
     assert metadata["run_attempt"] == 1
     assert metadata["graph_id"] == "echo"
     # What `langgraph dev` writes, observed, whatever its plan is called in the docs.
