@@ -14,7 +14,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from studio.runtime.api import assistants, crons, meta, runs, server_events, store, threads
+from studio.runtime.api import (
+    assistants,
+    crons,
+    meta,
+    protocol_v2,
+    runs,
+    server_events,
+    store,
+    threads,
+)
 from studio.runtime.api.http import Endpoint, json_response
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.context import Runtime
@@ -29,6 +38,7 @@ ENDPOINTS: list[Endpoint] = [
     *assistants.ENDPOINTS,
     *threads.ENDPOINTS,
     *runs.ENDPOINTS,
+    *protocol_v2.ENDPOINTS,
     *crons.ENDPOINTS,
     *store.ENDPOINTS,
     *server_events.ENDPOINTS,

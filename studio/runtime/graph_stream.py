@@ -28,6 +28,7 @@ from langgraph.types import Command, Send
 from studio.protocol.schema import Run
 from studio.runtime import API_COMPAT_VERSION
 from studio.runtime.graphs import Graph
+from studio.runtime.protocol_v2.run_stream import is_protocol_v2_run, protocol_events
 from studio.runtime.state import checkpoint_of
 
 Event = tuple[str, Any]
@@ -148,6 +149,10 @@ async def stream_graph(graph: Graph, run: Run, config: RunnableConfig) -> AsyncI
     }
     if graph.checkpointer is not None:
         options["durability"] = kwargs.get("durability") or "async"
+    if is_protocol_v2_run(run):
+        async for item in protocol_events(graph, graph_input, config, options):
+            yield item
+        return
     assembler = _MessageAssembler()
     tuples = "messages-tuple" in requested
 

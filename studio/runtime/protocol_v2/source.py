@@ -1,0 +1,56 @@
+"""The events of every run of a thread, oldest run first, from each run's first event, then
+live, then the runs that come after: what an event-stream connection replays and follows.
+
+Each run is read from its own log (opened ahead of time for a pending run, so nothing it
+streams is missed); a run whose log has expired contributes nothing. Between runs the
+thread's log (which every published event also reaches while it is watched) wakes us when a
+new run starts. Runs of a thread execute one at a time, so their events never interleave.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from studio.protocol.schema import Run
+from studio.runtime.context import Runtime
+from studio.runtime.streams import StreamEvent
+
+# Runs of one thread looked at per pass (newest first); older runs' logs have long expired.
+MAX_RUNS = 1000
+
+RunBatch = tuple[Run, list[StreamEvent] | None]
+"""Events of a run; `None` once the run's log has ended."""
+
+
+async def thread_run_events(
+    rt: Runtime, thread_id: str, *, live: bool = True
+) -> AsyncIterator[RunBatch]:
+    """Batches of run events, forever (the caller stops by closing the iterator); with
+    `live=False`, only what the logs hold now."""
+    seen: set[str] = set()
+    while True:
+        watch = rt.broker.thread_log(thread_id)
+        mark = len(watch.events)  # before listing: a run starting after it shows up there
+        runs = await rt.storage.list_runs(thread_id, limit=MAX_RUNS, offset=0, status=None)
+        fresh = [run for run in reversed(runs) if run["run_id"] not in seen]
+        for run in fresh:
+            seen.add(run["run_id"])
+            log = rt.broker.get_run_log(run["run_id"])
+            if not live:
+                if log is not None:
+                    yield run, list(log.events)
+                    if log.closed:
+                        yield run, None
+                continue
+            if log is None:
+                if run["status"] not in ("pending", "running"):
+                    continue
+                log = rt.broker.run_log(run["run_id"], thread_id=thread_id, resumable=True)
+            async for batch in log.follow(0):
+                yield run, batch
+            yield run, None
+        if not live:
+            return
+        if not fresh:
+            async for _ in watch.follow(mark):
+                break
