@@ -35,6 +35,7 @@ from studio.ui.panels.compare_panel import ComparePanel
 from studio.ui.panels.events_panel import EventsPanel
 from studio.ui.panels.history_panel import HistoryPanel
 from studio.ui.panels.interrupts_panel import InterruptsPanel
+from studio.ui.panels.logs_panel import LogsPanel
 from studio.ui.panels.messages_panel import MessagesPanel
 from studio.ui.panels.run_panel import RunPanel
 from studio.ui.panels.state_panel import StatePanel
@@ -42,6 +43,7 @@ from studio.ui.panels.threads_panel import ThreadsPanel
 from studio.ui.panels.timeline_panel import TimelinePanel
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage
+from studio.ui.widgets.problem_banner import ProblemBanner
 
 RECENT_KEY = "recent_projects"
 MAX_RECENT = 10
@@ -79,6 +81,8 @@ class MainWindow(QMainWindow):
         self.messages_panel = MessagesPanel()
         self.timeline_panel = TimelinePanel()
         self.compare_panel = ComparePanel()
+        self.logs_panel = LogsPanel()
+        self.problem_banner = ProblemBanner(self.graph_view)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -93,12 +97,13 @@ class MainWindow(QMainWindow):
             "messages": self._dock("Messages", self.messages_panel, bottom),
             "timeline": self._dock("Timeline", self.timeline_panel, bottom),
             "compare": self._dock("Compare", self.compare_panel, bottom),
+            "logs": self._dock("Logs", self.logs_panel, bottom),
         }
         # The side columns run the full height; the bottom tabs sit under the graph only.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
-        for name in ("messages", "timeline", "compare"):
+        for name in ("messages", "timeline", "compare", "logs"):
             self.tabifyDockWidget(self.docks["events"], self.docks[name])
         self._raise_default_tabs()
         self.resizeDocks(
@@ -120,6 +125,7 @@ class MainWindow(QMainWindow):
         self.server_label = QLabel("No server")
         self.statusBar().addPermanentWidget(self.server_label)
         self._session_links: list[tuple[SignalInstance, Callable[..., Any]]] = []
+        self._last_run_id = ""
         self._build_menus()
         self._connect_start_page()
         self._connect_panels()
@@ -148,6 +154,8 @@ class MainWindow(QMainWindow):
             signal.disconnect(slot)
         self._session_links.clear()
         self.session = None
+        self.logs_panel.clear()
+        self.problem_banner.hide()
         self._set_session_actions_enabled(False)
         self._set_docks_visible(False)
         self.stack.setCurrentWidget(self.start_page)
@@ -157,7 +165,7 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
-    def show_error(self, message: str, detail: str = "") -> None:
+    def show_error(self, message: str, detail: str = "") -> QMessageBox:
         """A readable message, with the details one click away; never a traceback up front."""
         self.show_status(message, 10000)
         box = QMessageBox(self)
@@ -168,6 +176,13 @@ class MainWindow(QMainWindow):
             box.setDetailedText(detail)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        return box
+
+    def show_run_logs(self, run_id: str) -> None:
+        """Bring the Logs pane forward with only the lines of `run_id`."""
+        self.logs_panel.show_run(run_id)
+        self.docks["logs"].show()
+        self.docks["logs"].raise_()
 
     def remember_project(self, path: str) -> None:
         recent = [path, *[p for p in self.recent_projects() if p != path]][:MAX_RECENT]
@@ -278,6 +293,10 @@ class MainWindow(QMainWindow):
         self.history_panel.checkpoint_selected.connect(self.state_panel.show_checkpoint)
         self.history_panel.compare_requested.connect(self._on_compare)
         self.assistants_panel.assistant_selected.connect(self.graph_view.reset_marks)
+        self.problem_banner.logs_requested.connect(lambda: self.show_run_logs(""))
+        self.events_panel.error_selected.connect(
+            lambda: self.show_run_logs(self._last_run_id) if self._last_run_id else None
+        )
 
     def _link(self, signal: SignalInstance, slot: Callable[..., Any]) -> None:
         """Connect a panel's intent to the session, to be disconnected on detach."""
@@ -317,6 +336,11 @@ class MainWindow(QMainWindow):
         session.breakpoints_changed.connect(self._on_breakpoints)
         session.busy_changed.connect(self._on_busy)
         session.run_ended.connect(self._on_run_ended)
+        session.run_failed.connect(self._on_run_failed)
+        session.graph_problems_changed.connect(self.problem_banner.show_problems)
+        session.graphs_reloaded.connect(self._on_graphs_reloaded)
+        session.server_feed.lines_arrived.connect(self.logs_panel.add_events)
+        session.server_feed.following_changed.connect(self.logs_panel.set_available)
         link = self._link
         link(self.assistants_panel.assistant_selected, session.select_assistant)
         link(self.threads_panel.thread_selected, session.select_thread)
@@ -348,7 +372,19 @@ class MainWindow(QMainWindow):
         self.show_status("Ready", 5000)
 
     def _on_run_started(self, run_id: str) -> None:
+        self._last_run_id = run_id
         self.show_status(f"Running {run_id}…")
+
+    def _on_run_failed(self, run_id: str, message: str, detail: str) -> None:
+        box = self.show_error(message, detail)
+        logs = box.addButton("Show Log Lines", QMessageBox.ButtonRole.ActionRole)
+        logs.setToolTip("The run's log records and output in the Logs pane")
+        logs.clicked.connect(lambda: self.show_run_logs(run_id))
+
+    def _on_graphs_reloaded(self, report: dict[str, Any]) -> None:
+        changed = ", ".join(Path(p).name for p in report.get("changed") or [])
+        failed = "; some failed to load" if report.get("errors") else ""
+        self.show_status(f"Graphs reloaded{f' after {changed}' if changed else ''}{failed}", 8000)
 
     def _on_busy(self, busy: bool) -> None:
         if busy:  # a new run: its events, marks and timeline start afresh
