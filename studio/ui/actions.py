@@ -42,6 +42,7 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "new_thread": ActionSpec("&New Thread", QKeySequence.StandardKey.New, "Start a new thread"),
     "refresh": ActionSpec("Re&fresh", QKeySequence.StandardKey.Refresh, "Reload threads and state"),
+    "chat": ActionSpec("C&hat", "Ctrl+Shift+C", "Talk to a graph whose state has messages"),
     "fit": ActionSpec("&Fit Graph", "Ctrl+0", "Fit the graph to the view"),
     "zoom_in": ActionSpec("Zoom &In", QKeySequence.StandardKey.ZoomIn),
     "zoom_out": ActionSpec("Zoom &Out", QKeySequence.StandardKey.ZoomOut),
@@ -54,7 +55,18 @@ MENUS: dict[str, list[str | None]] = {
     "&File": ["open_project", "open_example", "connect", None, "quit"],
     "&Run": ["run", "cancel", None, "new_thread", "refresh"],
     "&Debug": ["continue", "step", None, "step_mode", "clear_breakpoints"],
-    "&View": ["fit", "zoom_in", "zoom_out", None, "export_png", "export_svg", None, "reset_layout"],
+    "&View": [
+        "chat",
+        None,
+        "fit",
+        "zoom_in",
+        "zoom_out",
+        None,
+        "export_png",
+        "export_svg",
+        None,
+        "reset_layout",
+    ],
 }
 
 TOOLBAR: list[str | None] = [

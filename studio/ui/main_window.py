@@ -31,6 +31,7 @@ from studio.ui.canvas.view import GraphView
 from studio.ui.debugger.breakpoints import Breakpoints
 from studio.ui.debugger.history import HistoryNode
 from studio.ui.panels.assistants_panel import AssistantsPanel
+from studio.ui.panels.chat_panel import ChatPanel, has_messages
 from studio.ui.panels.compare_panel import ComparePanel
 from studio.ui.panels.events_panel import EventsPanel
 from studio.ui.panels.history_panel import HistoryPanel
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.timeline_panel = TimelinePanel()
         self.compare_panel = ComparePanel()
         self.logs_panel = LogsPanel()
+        self.chat_panel = ChatPanel()
         self.problem_banner = ProblemBanner(self.graph_view)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
             "history": self._dock("History", self.history_panel, left),
             "run": self._dock("Run", self.run_panel, right),
             "interrupts": self._dock("Interrupts", self.interrupts_panel, right),
+            "chat": self._dock("Chat", self.chat_panel, right),
             "state": self._dock("State", self.state_panel, right),
             "events": self._dock("Events", self.events_panel, bottom),
             "messages": self._dock("Messages", self.messages_panel, bottom),
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
+        self.tabifyDockWidget(self.docks["run"], self.docks["chat"])
         for name in ("messages", "timeline", "compare", "logs"):
             self.tabifyDockWidget(self.docks["events"], self.docks[name])
         self._raise_default_tabs()
@@ -177,6 +181,12 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
+
+    def show_chat(self) -> None:
+        """Bring the Chat panel forward, ready to type."""
+        self.docks["chat"].show()
+        self.docks["chat"].raise_()
+        self.chat_panel.input.setFocus()
 
     def show_run_logs(self, run_id: str) -> None:
         """Bring the Logs pane forward with only the lines of `run_id`."""
@@ -261,6 +271,7 @@ class MainWindow(QMainWindow):
             lambda: self.restoreState(self._default_state)
         )
         self.commands["run"].triggered.connect(self.run_panel.request_run)
+        self.commands["chat"].triggered.connect(self.show_chat)
         self.commands["continue"].triggered.connect(lambda: self._on_continue(step=False))
         self.commands["step"].triggered.connect(lambda: self._on_continue(step=True))
         self._set_session_actions_enabled(False)
@@ -268,6 +279,7 @@ class MainWindow(QMainWindow):
     def _set_session_actions_enabled(self, enabled: bool) -> None:
         for action_id in (
             "run",
+            "chat",
             "step_mode",
             "clear_breakpoints",
             "new_thread",
@@ -313,6 +325,11 @@ class MainWindow(QMainWindow):
         session.graph_changed.connect(lambda _graph: self._on_graph())
         session.schemas_changed.connect(self.run_panel.set_schemas)
         session.schemas_changed.connect(
+            lambda schemas: self.chat_panel.set_available(has_messages(schemas))
+        )
+        session.state_changed.connect(self.chat_panel.show_state)
+        session.events_arrived.connect(self.chat_panel.add_events)
+        session.schemas_changed.connect(
             lambda schemas: self.state_panel.editor.set_schema(
                 schemas.get("state_schema") if schemas else None
             )
@@ -348,6 +365,13 @@ class MainWindow(QMainWindow):
         link(self.threads_panel.search_requested, session.refresh_threads)
         link(self.run_panel.run_requested, session.run)
         link(self.run_panel.cancel_requested, session.cancel_run)
+        link(self.chat_panel.send_requested, lambda text: session.run(text, self._chat_modes()))
+        link(
+            self.chat_panel.resume_requested,
+            lambda command: session.resume(command, self._chat_modes()),
+        )
+        link(self.chat_panel.cancel_requested, session.cancel_run)
+        link(self.chat_panel.new_chat_requested, lambda: session.select_thread(None))
         link(
             self.history_panel.replay_requested,
             lambda checkpoint: session.replay(checkpoint, self.run_panel.selected_modes()),
@@ -393,6 +417,7 @@ class MainWindow(QMainWindow):
             self.graph_view.reset_marks()
             self.graph_view.show_paused([])
         self.run_panel.set_running(busy)
+        self.chat_panel.set_running(busy)
         self.interrupts_panel.set_running(busy)
         self.commands["run"].setEnabled(not busy)
         self.commands["cancel"].setEnabled(busy)
@@ -415,6 +440,10 @@ class MainWindow(QMainWindow):
         nodes = self.graph_view.own_nodes()
         self.state_panel.editor.as_node.set_nodes(nodes)
         self.interrupts_panel.goto.set_nodes([n for n in nodes if n != "__start__"])
+
+    def _chat_modes(self) -> list[str]:
+        """What a chat streams: tokens, and whatever else the Run panel asks to watch."""
+        return list(dict.fromkeys(["messages-tuple", *self.run_panel.selected_modes()]))
 
     def _on_breakpoints(self, breakpoints: Breakpoints) -> None:
         self.graph_view.show_breakpoints(breakpoints)
@@ -440,6 +469,7 @@ class MainWindow(QMainWindow):
         self.graph_view.reset_marks()
         if thread is None:
             self.state_panel.show_state(None)
+            self.chat_panel.show_state(None)
             self.interrupts_panel.show_state(None)
             self.graph_view.show_paused([])
             self.threads_panel.tree.clearSelection()
