@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -26,7 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from studio.protocol.schema import ThreadState
+from studio.ui import preferences
 from studio.ui.actions import MENUS, TOOLBAR, build_actions
+from studio.ui.canvas.node_finder import NodeFinder
 from studio.ui.canvas.view import GraphView
 from studio.ui.debugger.breakpoints import Breakpoints
 from studio.ui.debugger.history import HistoryNode
@@ -42,6 +45,7 @@ from studio.ui.panels.run_panel import RunPanel
 from studio.ui.panels.state_panel import StatePanel
 from studio.ui.panels.threads_panel import ThreadsPanel
 from studio.ui.panels.timeline_panel import TimelinePanel
+from studio.ui.preferences_dialog import PreferencesDialog
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage
 from studio.ui.widgets.problem_banner import ProblemBanner
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         self.commands = build_actions(self)
         self.start_page = StartPage()
         self.graph_view = GraphView()
+        self.node_finder = NodeFinder(self.graph_view)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.graph_view)
@@ -136,6 +141,9 @@ class MainWindow(QMainWindow):
         self._set_docks_visible(False)
         self._restore_geometry()
         self.start_page.set_recent(self.recent_projects())
+        self.preferences = preferences.Preferences.load(self.settings)
+        self._apply_preferences()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme)
 
     # --- public API ---------------------------------------------------------------------
 
@@ -181,6 +189,20 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
+
+    def show_preferences(self) -> PreferencesDialog:
+        """Open the Preferences dialog (not modal to the app: runs keep streaming)."""
+        dialog = PreferencesDialog(self.preferences, self.commands, self)
+        dialog.preferences_chosen.connect(self.set_preferences)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def set_preferences(self, chosen: preferences.Preferences) -> None:
+        """Keep `chosen` for the next start, and apply it now."""
+        self.preferences = chosen
+        chosen.save(self.settings)
+        self._apply_preferences()
 
     def show_chat(self) -> None:
         """Bring the Chat panel forward, ready to type."""
@@ -258,6 +280,10 @@ class MainWindow(QMainWindow):
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self.commands[entry])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.node_finder)
+        self.commands["preferences"].triggered.connect(self.show_preferences)
+        self.commands["find"].triggered.connect(self._on_find)
         self.commands["quit"].triggered.connect(self.close)
         self.commands["open_project"].triggered.connect(self._on_open_folder)
         self.commands["open_example"].triggered.connect(self.example_requested)
@@ -280,6 +306,8 @@ class MainWindow(QMainWindow):
         for action_id in (
             "run",
             "chat",
+            "find",
+            "toggle_breakpoint",
             "step_mode",
             "clear_breakpoints",
             "new_thread",
@@ -386,6 +414,7 @@ class MainWindow(QMainWindow):
         )
         link(self.graph_view.breakpoint_toggled, session.toggle_breakpoint)
         link(self.commands["step_mode"].toggled, session.set_step_mode)
+        link(self.commands["toggle_breakpoint"].triggered, self._on_toggle_breakpoint)
         link(self.commands["clear_breakpoints"].triggered, session.clear_breakpoints)
         link(self.commands["cancel"].triggered, session.cancel_run)
         link(self.commands["new_thread"].triggered, lambda: session.select_thread(None))
@@ -440,6 +469,27 @@ class MainWindow(QMainWindow):
         nodes = self.graph_view.own_nodes()
         self.state_panel.editor.as_node.set_nodes(nodes)
         self.interrupts_panel.goto.set_nodes([n for n in nodes if n != "__start__"])
+
+    def _apply_preferences(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            preferences.apply(self.preferences, app, self.commands)
+        self.graph_view.restyle()
+
+    def _on_color_scheme(self) -> None:
+        if self.preferences.theme == "system":
+            self._apply_preferences()
+
+    def _on_find(self) -> None:
+        self.node_finder.setFocus()
+        self.node_finder.selectAll()
+
+    def _on_toggle_breakpoint(self) -> None:
+        node = self.node_finder.current
+        if node is None or self.session is None:
+            self.show_status("Find a node first (Ctrl+F), then toggle its breakpoint", 5000)
+            return
+        self.session.toggle_breakpoint(node, "before")
 
     def _chat_modes(self) -> list[str]:
         """What a chat streams: tokens, and whatever else the Run panel asks to watch."""

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QFont, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QTextEdit, QWidget
 
@@ -99,6 +100,13 @@ class Transcript(QTextEdit):
     @property
     def text(self) -> str:
         return self.toPlainText()
+
+    # --- Qt overrides -------------------------------------------------------------------
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self._messages:
+            self._render()  # the colours are the theme's: a new theme writes them anew
 
     # --- private ------------------------------------------------------------------------
 
