@@ -21,7 +21,7 @@ from studio.ui.actions import ACTIONS
 THEMES = {"system": "Follow the system", "light": "Light", "dark": "Dark"}
 SHORTCUT_ACTIONS = ("run", "cancel", "step", "continue", "toggle_breakpoint", "find")
 """The actions whose keys the Preferences dialog lets the user choose."""
-MIN_FONT, MAX_FONT = 7, 24
+FONT_SIZES = (8, 9, 10, 11, 12, 13, 14, 16, 18, 20, 24)
 SYSTEM_FONT = 0
 """A font size of 0 keeps the system's."""
 _DEFAULT_FONT_PROPERTY = "studio_default_font_size"
@@ -54,7 +54,7 @@ class Preferences:
         }
         return cls(
             name if name in THEMES else "system",
-            size if MIN_FONT <= size <= MAX_FONT else SYSTEM_FONT,
+            size if size in FONT_SIZES else SYSTEM_FONT,
             shortcuts,
         )
 

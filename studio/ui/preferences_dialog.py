@@ -18,15 +18,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QKeySequenceEdit,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from studio.ui.actions import ACTIONS
 from studio.ui.preferences import (
-    MAX_FONT,
-    MIN_FONT,
+    FONT_SIZES,
     SHORTCUT_ACTIONS,
     SYSTEM_FONT,
     THEMES,
@@ -54,11 +52,11 @@ class PreferencesDialog(QDialog):
         for name, label in THEMES.items():
             self.theme.addItem(label, name)
         self.theme.setCurrentIndex(self.theme.findData(preferences.theme))
-        self.font_size = QSpinBox()
-        self.font_size.setRange(MIN_FONT - 1, MAX_FONT)
-        self.font_size.setSpecialValueText("System default")
-        self.font_size.setSuffix(" pt")
-        self.font_size.setValue(preferences.font_size or MIN_FONT - 1)
+        self.font_size = QComboBox()
+        self.font_size.addItem("System default", SYSTEM_FONT)
+        for size in FONT_SIZES:
+            self.font_size.addItem(f"{size} pt", size)
+        self.font_size.setCurrentIndex(max(0, self.font_size.findData(preferences.font_size)))
         look = QGroupBox("Appearance")
         look_form = QFormLayout(look)
         look_form.addRow("Theme", self.theme)
@@ -91,16 +89,15 @@ class PreferencesDialog(QDialog):
 
     def chosen(self) -> Preferences:
         """What the dialog shows, as Preferences."""
-        size = self.font_size.value()
         return Preferences(
             str(self.theme.currentData()),
-            SYSTEM_FONT if size < MIN_FONT else size,
+            int(self.font_size.currentData()),
             {action_id: edit.keySequence().toString() for action_id, edit in self.keys.items()},
         )
 
     def restore_defaults(self) -> None:
         self.theme.setCurrentIndex(self.theme.findData("system"))
-        self.font_size.setValue(MIN_FONT - 1)
+        self.font_size.setCurrentIndex(0)
         for action_id, edit in self.keys.items():
             edit.setKeySequence(QKeySequence(default_shortcut(action_id)))
 

@@ -37,7 +37,8 @@ class ServerFeed(QObject):
     graphs_reloaded = Signal(object)
     """The server loaded its graphs again (a GraphsReport dict)."""
     following_changed = Signal(bool)
-    """The stream is followed (True), or not: never served, or given up on."""
+    """The stream is followed (True, again after a drop), or no longer (False): the server
+    does not serve it, ended it, or could not be reached several times in a row."""
 
     def __init__(self, client: StudioClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,19 +68,19 @@ class ServerFeed(QObject):
         while failures < MAX_FAILURES:
             try:
                 async for event in self.client.server_events(self._last_id):
-                    if not self.following:
-                        self._set_following(True)
+                    self._set_following(True)
                     failures = 0
                     self._receive(event)
-                return  # the server ended the stream: it is going away
+                break  # the server ended the stream: it is going away
             except ClientError as exc:
                 if exc.status == NOT_SERVED:
-                    return
+                    break
                 failures += 1
                 logger.debug("The server's events dropped (%s): %s", failures, exc.message)
-            finally:
-                self._set_following(False)
+            self.following = False
             await asyncio.sleep(RETRY_SECONDS * failures)
+        self.following = False
+        self.following_changed.emit(False)
 
     def _receive(self, event: ServerEvent) -> None:
         if event.id is not None:

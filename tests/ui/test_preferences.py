@@ -46,7 +46,7 @@ def test_preferences_apply_and_survive_a_restart(
     assert dialog is not None
     assert dialog.isVisible()
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
-    dialog.font_size.setValue(13)
+    dialog.font_size.setCurrentIndex(dialog.font_size.findData(13))
     dialog.keys["run"].setKeySequence(QKeySequence("Ctrl+R"))
     dialog.keys["find"].setKeySequence(QKeySequence("Ctrl+Shift+F"))
     dialog.accept()
@@ -68,7 +68,7 @@ def test_preferences_apply_and_survive_a_restart(
 
     dialog = second.show_preferences()
     assert dialog.theme.currentData() == "dark"
-    assert dialog.font_size.value() == 13
+    assert dialog.font_size.currentData() == 13
     dialog.restore_defaults()
     dialog.accept()
     assert second.commands["run"].shortcut().toString() == "Ctrl+Return"

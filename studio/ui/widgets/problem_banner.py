@@ -30,14 +30,16 @@ DETAILS_HEIGHT = 220
 
 
 def describe(problem: Mapping[str, Any]) -> str:
-    """One line: which graph, what went wrong, and where (file name and line)."""
+    """One line: which graph, what went wrong, and where (file name and line), unless the
+    message says where already (a SyntaxError does)."""
     graph = problem.get("graph_id")
     what = str(problem.get("message") or "failed to load")
     where = ""
     if problem.get("file"):
-        where = f" — {Path(str(problem['file'])).name}"
-        if problem.get("line"):
-            where += f", line {problem['line']}"
+        name = Path(str(problem["file"])).name
+        where = f" — {name}" + (f", line {problem['line']}" if problem.get("line") else "")
+        if where.removeprefix(" — ") in what:
+            where = ""
     subject = f"Graph '{graph}'" if graph else "langgraph.json"
     return f"{subject}: {what}{where}"
 
