@@ -16,6 +16,7 @@ from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
 from studio.protocol.schema import Assistant, GraphSchema, Thread, ThreadState
+from studio.protocol.server_events import SERVER_EVENTS_PATH
 
 T = TypeVar("T")
 Breakpoints = Literal["*"] | Sequence[str] | None
@@ -46,6 +47,16 @@ class StreamEvent:
     @property
     def namespace(self) -> tuple[str, ...]:
         return tuple(self.event.split("|")[1:])
+
+
+@dataclass(frozen=True, slots=True)
+class ServerEvent:
+    """One event of lg-studio's own stream (`graphs`, `log`, `output`; payloads in
+    `studio.protocol.server_events`), with the id to resume after."""
+
+    id: str | None
+    event: str
+    data: Any
 
 
 class StudioClient:
@@ -155,6 +166,25 @@ class StudioClient:
             return None
         traceback = found.get("traceback") if isinstance(found, dict) else None
         return traceback if isinstance(traceback, str) else None
+
+    async def server_events(self, last_event_id: str | None = None) -> AsyncIterator[ServerEvent]:
+        """lg-studio's own events as they happen: graph reloads, log records, graph output;
+        without `last_event_id`, first every event the server still keeps.
+
+        Raises:
+            ClientError: The server does not serve them (any other LangGraph server: status
+                404), or the connection failed or dropped.
+        """
+        headers = {"Last-Event-ID": last_event_id} if last_event_id else None
+        try:
+            async for part in self._sdk.http.stream(SERVER_EVENTS_PATH, "GET", headers=headers):
+                yield ServerEvent(part.id, part.event, part.data)
+        except httpx.HTTPStatusError as exc:
+            raise _status_error("Following the server's events", exc) from exc
+        except httpx.TransportError as exc:
+            raise ClientError(
+                f"Lost the server's events from {self.url}", f"{type(exc).__name__}: {exc}"
+            ) from exc
 
     async def cancel_run(self, thread_id: str, run_id: str) -> None:
         await self._call("Cancelling the run", self._sdk.runs.cancel(thread_id, run_id))

@@ -27,6 +27,7 @@ ACTIONS: dict[str, ActionSpec] = {
     "connect": ActionSpec(
         "&Connect to Server…", "Ctrl+Shift+O", "Connect to a running LangGraph server"
     ),
+    "preferences": ActionSpec("&Preferences…", "Ctrl+,", "Theme, font size and shortcuts"),
     "quit": ActionSpec("&Quit", QKeySequence.StandardKey.Quit),
     "run": ActionSpec("&Run", "Ctrl+Return", "Run the graph with the current input"),
     "cancel": ActionSpec("&Cancel Run", "Ctrl+.", "Cancel the run in progress"),
@@ -34,6 +35,9 @@ ACTIONS: dict[str, ActionSpec] = {
         "C&ontinue", "F8", "Continue the paused thread (with the answers to its interrupts)"
     ),
     "step": ActionSpec("&Step", "F10", "Run the next node, then pause again"),
+    "toggle_breakpoint": ActionSpec(
+        "&Toggle Breakpoint", "F9", "Pause before the node found with Find (or stop pausing)"
+    ),
     "step_mode": ActionSpec(
         "Break on &Every Node", "Ctrl+F10", "Pause before every node of every run", True
     ),
@@ -42,6 +46,8 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "new_thread": ActionSpec("&New Thread", QKeySequence.StandardKey.New, "Start a new thread"),
     "refresh": ActionSpec("Re&fresh", QKeySequence.StandardKey.Refresh, "Reload threads and state"),
+    "chat": ActionSpec("C&hat", "Ctrl+Shift+C", "Talk to a graph whose state has messages"),
+    "find": ActionSpec("F&ind Node…", QKeySequence.StandardKey.Find, "Find a node of the graph"),
     "fit": ActionSpec("&Fit Graph", "Ctrl+0", "Fit the graph to the view"),
     "zoom_in": ActionSpec("Zoom &In", QKeySequence.StandardKey.ZoomIn),
     "zoom_out": ActionSpec("Zoom &Out", QKeySequence.StandardKey.ZoomOut),
@@ -51,10 +57,22 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 MENUS: dict[str, list[str | None]] = {
-    "&File": ["open_project", "open_example", "connect", None, "quit"],
+    "&File": ["open_project", "open_example", "connect", None, "preferences", None, "quit"],
     "&Run": ["run", "cancel", None, "new_thread", "refresh"],
-    "&Debug": ["continue", "step", None, "step_mode", "clear_breakpoints"],
-    "&View": ["fit", "zoom_in", "zoom_out", None, "export_png", "export_svg", None, "reset_layout"],
+    "&Debug": ["continue", "step", None, "toggle_breakpoint", "step_mode", "clear_breakpoints"],
+    "&View": [
+        "chat",
+        "find",
+        None,
+        "fit",
+        "zoom_in",
+        "zoom_out",
+        None,
+        "export_png",
+        "export_svg",
+        None,
+        "reset_layout",
+    ],
 }
 
 TOOLBAR: list[str | None] = [

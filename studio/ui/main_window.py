@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal, SignalInstance
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QInputDialog,
@@ -26,22 +27,28 @@ from PySide6.QtWidgets import (
 )
 
 from studio.protocol.schema import ThreadState
+from studio.ui import preferences
 from studio.ui.actions import MENUS, TOOLBAR, build_actions
+from studio.ui.canvas.node_finder import NodeFinder
 from studio.ui.canvas.view import GraphView
 from studio.ui.debugger.breakpoints import Breakpoints
 from studio.ui.debugger.history import HistoryNode
 from studio.ui.panels.assistants_panel import AssistantsPanel
+from studio.ui.panels.chat_panel import ChatPanel, has_messages
 from studio.ui.panels.compare_panel import ComparePanel
 from studio.ui.panels.events_panel import EventsPanel
 from studio.ui.panels.history_panel import HistoryPanel
 from studio.ui.panels.interrupts_panel import InterruptsPanel
+from studio.ui.panels.logs_panel import LogsPanel
 from studio.ui.panels.messages_panel import MessagesPanel
 from studio.ui.panels.run_panel import RunPanel
 from studio.ui.panels.state_panel import StatePanel
 from studio.ui.panels.threads_panel import ThreadsPanel
 from studio.ui.panels.timeline_panel import TimelinePanel
+from studio.ui.preferences_dialog import PreferencesDialog
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage
+from studio.ui.widgets.problem_banner import ProblemBanner
 
 RECENT_KEY = "recent_projects"
 MAX_RECENT = 10
@@ -65,6 +72,7 @@ class MainWindow(QMainWindow):
         self.commands = build_actions(self)
         self.start_page = StartPage()
         self.graph_view = GraphView()
+        self.node_finder = NodeFinder(self.graph_view)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.start_page)
         self.stack.addWidget(self.graph_view)
@@ -79,6 +87,9 @@ class MainWindow(QMainWindow):
         self.messages_panel = MessagesPanel()
         self.timeline_panel = TimelinePanel()
         self.compare_panel = ComparePanel()
+        self.logs_panel = LogsPanel()
+        self.chat_panel = ChatPanel()
+        self.problem_banner = ProblemBanner(self.graph_view)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -88,17 +99,20 @@ class MainWindow(QMainWindow):
             "history": self._dock("History", self.history_panel, left),
             "run": self._dock("Run", self.run_panel, right),
             "interrupts": self._dock("Interrupts", self.interrupts_panel, right),
+            "chat": self._dock("Chat", self.chat_panel, right),
             "state": self._dock("State", self.state_panel, right),
             "events": self._dock("Events", self.events_panel, bottom),
             "messages": self._dock("Messages", self.messages_panel, bottom),
             "timeline": self._dock("Timeline", self.timeline_panel, bottom),
             "compare": self._dock("Compare", self.compare_panel, bottom),
+            "logs": self._dock("Logs", self.logs_panel, bottom),
         }
         # The side columns run the full height; the bottom tabs sit under the graph only.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
-        for name in ("messages", "timeline", "compare"):
+        self.tabifyDockWidget(self.docks["run"], self.docks["chat"])
+        for name in ("messages", "timeline", "compare", "logs"):
             self.tabifyDockWidget(self.docks["events"], self.docks[name])
         self._raise_default_tabs()
         self.resizeDocks(
@@ -120,12 +134,16 @@ class MainWindow(QMainWindow):
         self.server_label = QLabel("No server")
         self.statusBar().addPermanentWidget(self.server_label)
         self._session_links: list[tuple[SignalInstance, Callable[..., Any]]] = []
+        self._last_run_id = ""
         self._build_menus()
         self._connect_start_page()
         self._connect_panels()
         self._set_docks_visible(False)
         self._restore_geometry()
         self.start_page.set_recent(self.recent_projects())
+        self.preferences = preferences.Preferences.load(self.settings)
+        self._apply_preferences()
+        QGuiApplication.styleHints().colorSchemeChanged.connect(self._on_color_scheme)
 
     # --- public API ---------------------------------------------------------------------
 
@@ -148,6 +166,8 @@ class MainWindow(QMainWindow):
             signal.disconnect(slot)
         self._session_links.clear()
         self.session = None
+        self.logs_panel.clear()
+        self.problem_banner.hide()
         self._set_session_actions_enabled(False)
         self._set_docks_visible(False)
         self.stack.setCurrentWidget(self.start_page)
@@ -157,7 +177,7 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str, timeout_ms: int = 0) -> None:
         self.statusBar().showMessage(text, timeout_ms)
 
-    def show_error(self, message: str, detail: str = "") -> None:
+    def show_error(self, message: str, detail: str = "") -> QMessageBox:
         """A readable message, with the details one click away; never a traceback up front."""
         self.show_status(message, 10000)
         box = QMessageBox(self)
@@ -168,6 +188,33 @@ class MainWindow(QMainWindow):
             box.setDetailedText(detail)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+        return box
+
+    def show_preferences(self) -> PreferencesDialog:
+        """Open the Preferences dialog (not modal to the app: runs keep streaming)."""
+        dialog = PreferencesDialog(self.preferences, self.commands, self)
+        dialog.preferences_chosen.connect(self.set_preferences)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def set_preferences(self, chosen: preferences.Preferences) -> None:
+        """Keep `chosen` for the next start, and apply it now."""
+        self.preferences = chosen
+        chosen.save(self.settings)
+        self._apply_preferences()
+
+    def show_chat(self) -> None:
+        """Bring the Chat panel forward, ready to type."""
+        self.docks["chat"].show()
+        self.docks["chat"].raise_()
+        self.chat_panel.input.setFocus()
+
+    def show_run_logs(self, run_id: str) -> None:
+        """Bring the Logs pane forward with only the lines of `run_id`."""
+        self.logs_panel.show_run(run_id)
+        self.docks["logs"].show()
+        self.docks["logs"].raise_()
 
     def remember_project(self, path: str) -> None:
         recent = [path, *[p for p in self.recent_projects() if p != path]][:MAX_RECENT]
@@ -233,6 +280,10 @@ class MainWindow(QMainWindow):
                 toolbar.addSeparator()
             else:
                 toolbar.addAction(self.commands[entry])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.node_finder)
+        self.commands["preferences"].triggered.connect(self.show_preferences)
+        self.commands["find"].triggered.connect(self._on_find)
         self.commands["quit"].triggered.connect(self.close)
         self.commands["open_project"].triggered.connect(self._on_open_folder)
         self.commands["open_example"].triggered.connect(self.example_requested)
@@ -246,6 +297,7 @@ class MainWindow(QMainWindow):
             lambda: self.restoreState(self._default_state)
         )
         self.commands["run"].triggered.connect(self.run_panel.request_run)
+        self.commands["chat"].triggered.connect(self.show_chat)
         self.commands["continue"].triggered.connect(lambda: self._on_continue(step=False))
         self.commands["step"].triggered.connect(lambda: self._on_continue(step=True))
         self._set_session_actions_enabled(False)
@@ -253,6 +305,9 @@ class MainWindow(QMainWindow):
     def _set_session_actions_enabled(self, enabled: bool) -> None:
         for action_id in (
             "run",
+            "chat",
+            "find",
+            "toggle_breakpoint",
             "step_mode",
             "clear_breakpoints",
             "new_thread",
@@ -278,6 +333,10 @@ class MainWindow(QMainWindow):
         self.history_panel.checkpoint_selected.connect(self.state_panel.show_checkpoint)
         self.history_panel.compare_requested.connect(self._on_compare)
         self.assistants_panel.assistant_selected.connect(self.graph_view.reset_marks)
+        self.problem_banner.logs_requested.connect(lambda: self.show_run_logs(""))
+        self.events_panel.error_selected.connect(
+            lambda: self.show_run_logs(self._last_run_id) if self._last_run_id else None
+        )
 
     def _link(self, signal: SignalInstance, slot: Callable[..., Any]) -> None:
         """Connect a panel's intent to the session, to be disconnected on detach."""
@@ -293,6 +352,11 @@ class MainWindow(QMainWindow):
         session.graph_changed.connect(self.graph_view.show_graph)
         session.graph_changed.connect(lambda _graph: self._on_graph())
         session.schemas_changed.connect(self.run_panel.set_schemas)
+        session.schemas_changed.connect(
+            lambda schemas: self.chat_panel.set_available(has_messages(schemas))
+        )
+        session.state_changed.connect(self.chat_panel.show_state)
+        session.events_arrived.connect(self.chat_panel.add_events)
         session.schemas_changed.connect(
             lambda schemas: self.state_panel.editor.set_schema(
                 schemas.get("state_schema") if schemas else None
@@ -317,6 +381,11 @@ class MainWindow(QMainWindow):
         session.breakpoints_changed.connect(self._on_breakpoints)
         session.busy_changed.connect(self._on_busy)
         session.run_ended.connect(self._on_run_ended)
+        session.run_failed.connect(self._on_run_failed)
+        session.graph_problems_changed.connect(self.problem_banner.show_problems)
+        session.graphs_reloaded.connect(self._on_graphs_reloaded)
+        session.server_feed.lines_arrived.connect(self.logs_panel.add_events)
+        session.server_feed.following_changed.connect(self.logs_panel.set_available)
         link = self._link
         link(self.assistants_panel.assistant_selected, session.select_assistant)
         link(self.threads_panel.thread_selected, session.select_thread)
@@ -324,6 +393,13 @@ class MainWindow(QMainWindow):
         link(self.threads_panel.search_requested, session.refresh_threads)
         link(self.run_panel.run_requested, session.run)
         link(self.run_panel.cancel_requested, session.cancel_run)
+        link(self.chat_panel.send_requested, lambda text: session.run(text, self._chat_modes()))
+        link(
+            self.chat_panel.resume_requested,
+            lambda command: session.resume(command, self._chat_modes()),
+        )
+        link(self.chat_panel.cancel_requested, session.cancel_run)
+        link(self.chat_panel.new_chat_requested, lambda: session.select_thread(None))
         link(
             self.history_panel.replay_requested,
             lambda checkpoint: session.replay(checkpoint, self.run_panel.selected_modes()),
@@ -338,6 +414,7 @@ class MainWindow(QMainWindow):
         )
         link(self.graph_view.breakpoint_toggled, session.toggle_breakpoint)
         link(self.commands["step_mode"].toggled, session.set_step_mode)
+        link(self.commands["toggle_breakpoint"].triggered, self._on_toggle_breakpoint)
         link(self.commands["clear_breakpoints"].triggered, session.clear_breakpoints)
         link(self.commands["cancel"].triggered, session.cancel_run)
         link(self.commands["new_thread"].triggered, lambda: session.select_thread(None))
@@ -348,7 +425,19 @@ class MainWindow(QMainWindow):
         self.show_status("Ready", 5000)
 
     def _on_run_started(self, run_id: str) -> None:
+        self._last_run_id = run_id
         self.show_status(f"Running {run_id}…")
+
+    def _on_run_failed(self, run_id: str, message: str, detail: str) -> None:
+        box = self.show_error(message, detail)
+        logs = box.addButton("Show Log Lines", QMessageBox.ButtonRole.ActionRole)
+        logs.setToolTip("The run's log records and output in the Logs pane")
+        logs.clicked.connect(lambda: self.show_run_logs(run_id))
+
+    def _on_graphs_reloaded(self, report: dict[str, Any]) -> None:
+        changed = ", ".join(Path(p).name for p in report.get("changed") or [])
+        failed = "; some failed to load" if report.get("errors") else ""
+        self.show_status(f"Graphs reloaded{f' after {changed}' if changed else ''}{failed}", 8000)
 
     def _on_busy(self, busy: bool) -> None:
         if busy:  # a new run: its events, marks and timeline start afresh
@@ -357,6 +446,7 @@ class MainWindow(QMainWindow):
             self.graph_view.reset_marks()
             self.graph_view.show_paused([])
         self.run_panel.set_running(busy)
+        self.chat_panel.set_running(busy)
         self.interrupts_panel.set_running(busy)
         self.commands["run"].setEnabled(not busy)
         self.commands["cancel"].setEnabled(busy)
@@ -379,6 +469,31 @@ class MainWindow(QMainWindow):
         nodes = self.graph_view.own_nodes()
         self.state_panel.editor.as_node.set_nodes(nodes)
         self.interrupts_panel.goto.set_nodes([n for n in nodes if n != "__start__"])
+
+    def _apply_preferences(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            preferences.apply(self.preferences, app, self.commands)
+        self.graph_view.restyle()
+
+    def _on_color_scheme(self) -> None:
+        if self.preferences.theme == "system":
+            self._apply_preferences()
+
+    def _on_find(self) -> None:
+        self.node_finder.setFocus()
+        self.node_finder.selectAll()
+
+    def _on_toggle_breakpoint(self) -> None:
+        node = self.node_finder.current
+        if node is None or self.session is None:
+            self.show_status("Find a node first (Ctrl+F), then toggle its breakpoint", 5000)
+            return
+        self.session.toggle_breakpoint(node, "before")
+
+    def _chat_modes(self) -> list[str]:
+        """What a chat streams: tokens, and whatever else the Run panel asks to watch."""
+        return list(dict.fromkeys(["messages-tuple", *self.run_panel.selected_modes()]))
 
     def _on_breakpoints(self, breakpoints: Breakpoints) -> None:
         self.graph_view.show_breakpoints(breakpoints)
@@ -404,6 +519,7 @@ class MainWindow(QMainWindow):
         self.graph_view.reset_marks()
         if thread is None:
             self.state_panel.show_state(None)
+            self.chat_panel.show_state(None)
             self.interrupts_panel.show_state(None)
             self.graph_view.show_paused([])
             self.threads_panel.tree.clearSelection()

@@ -26,6 +26,7 @@ from studio.protocol.schema import Assistant, Thread, ThreadState
 from studio.ui.debugger.breakpoints import Breakpoints, Where
 from studio.ui.debugger.tasks import TASKS_MODE, read_task_event
 from studio.ui.debugger.timeline import RunTimeline
+from studio.ui.server_feed import ServerFeed
 from studio.ui.widgets.json_summary import size_exceeds
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,15 @@ class Session(QObject):
     """The run's RunTimeline grew (at most once per frame)."""
     error_occurred = Signal(str, str)
     """Something failed: a readable message, and details for whoever wants them."""
+    run_failed = Signal(str, str, str)
+    """A run ended in an error: its id, a readable message, and its traceback."""
+    graph_problems_changed = Signal(list)
+    """The graphs that failed to load (GraphLoadError dicts, with `stale` True when a previous
+    version keeps serving; a broken langgraph.json is one with an empty graph_id): after
+    connecting and after every reload. Empty: all loaded."""
+    graphs_reloaded = Signal(object)
+    """The server reloaded its graphs after a code change (its GraphsReport) and the
+    assistant in view was redrawn where its graph changed."""
 
     def __init__(self, client: StudioClient, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +104,11 @@ class Session(QObject):
         self.timeline = RunTimeline()
         self._timeline_dirty = False
         self._breakpoints: dict[str, Breakpoints] = {}
+        self._shown: tuple[Any, Any] = (None, None)
+        self._reload_report: dict[str, Any] | None = None
+        self._reload_task: asyncio.Task[None] | None = None
+        self.server_feed = ServerFeed(client, self)
+        self.server_feed.graphs_reloaded.connect(self._on_graphs_reloaded)
         self._flush = QTimer(self)
         self._flush.setSingleShot(True)
         self._flush.setInterval(FRAME_MS)
@@ -104,6 +119,7 @@ class Session(QObject):
     def start(self) -> None:
         """Load the server's assistants and show the first one."""
         self._spawn(self._load_assistants(), "load assistants")
+        self.server_feed.start()
 
     def select_assistant(self, assistant_id: str) -> None:
         self._spawn(self._select_assistant(assistant_id), "select assistant")
@@ -178,6 +194,7 @@ class Session(QObject):
     async def close(self) -> None:
         """Stop everything this session started, then the connection."""
         self._flush.stop()
+        await self.server_feed.close()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -227,13 +244,7 @@ class Session(QObject):
     async def _load_assistants(self) -> None:
         info = await self.client.info()
         self.connected.emit(self.client.url)
-        for failure in info.get("graph_errors") or []:
-            where = f"{failure.get('file')}:{failure.get('line')}" if failure.get("file") else ""
-            self.error_occurred.emit(
-                f"Graph '{failure.get('graph_id')}' failed to load: {failure.get('message')}"
-                + (f" ({where})" if where else ""),
-                str(failure.get("traceback") or ""),
-            )
+        self.graph_problems_changed.emit(list(info.get("graph_errors") or []))
         self.assistants = await self.client.assistants()
         self.assistants_changed.emit(self.assistants)
         if self.assistants:
@@ -249,9 +260,48 @@ class Session(QObject):
         graph, schemas = await asyncio.gather(
             self.client.graph(assistant_id, xray=True), self.client.schemas(assistant_id)
         )
+        self._shown = (graph, schemas)
         self.graph_changed.emit(graph)
         self.schemas_changed.emit(schemas)
         await self._load_threads()
+
+    def _on_graphs_reloaded(self, report: dict[str, Any]) -> None:
+        stale = set(report.get("stale") or [])
+        problems = [{**e, "stale": e.get("graph_id") in stale} for e in report.get("errors") or []]
+        if report.get("config_error"):
+            problems.insert(0, {"graph_id": "", "message": report["config_error"]})
+        self.graph_problems_changed.emit(problems)
+        self._reload_report = report
+        if self._reload_task is None or self._reload_task.done():
+            self._reload_task = self._spawn(self._reload_graphs(), "reload the graphs")
+
+    async def _reload_graphs(self) -> None:
+        """Fetch the assistants again and redraw the assistant in view where its graph or
+        schemas changed; the thread, breakpoints and input in view stay as they are. Reports
+        that come in meanwhile (a burst of saves) are caught up with once, at the end."""
+        while (report := self._reload_report) is not None:
+            self._reload_report = None
+            self.assistants = await self.client.assistants()
+            self.assistants_changed.emit(self.assistants)
+            wanted = self.assistant["assistant_id"] if self.assistant else None
+            kept = next((a for a in self.assistants if a["assistant_id"] == wanted), None)
+            if kept is None:  # the graph in view is gone: show the first, as at the start
+                if self.assistants:
+                    await self._select_assistant(self.assistants[0]["assistant_id"])
+                self.graphs_reloaded.emit(report)
+                continue
+            self.assistant = kept
+            self.assistant_changed.emit(kept)
+            assistant_id = kept["assistant_id"]
+            graph, schemas = await asyncio.gather(
+                self.client.graph(assistant_id, xray=True), self.client.schemas(assistant_id)
+            )
+            if graph != self._shown[0]:
+                self.graph_changed.emit(graph)
+            if schemas != self._shown[1]:
+                self.schemas_changed.emit(schemas)
+            self._shown = (graph, schemas)
+            self.graphs_reloaded.emit(report)
 
     async def _load_threads(self) -> None:
         if self.assistant is None:
@@ -378,7 +428,8 @@ class Session(QObject):
         keeps one (lg-studio does)."""
         failure = self._failure or {}
         traceback = await self.client.run_traceback(thread_id, run_id)
-        self.error_occurred.emit(
+        self.run_failed.emit(
+            run_id,
             f"The run failed: {failure.get('error', 'Error')}: {failure.get('message', '')}",
             traceback or "The server did not send a traceback; see its log.",
         )

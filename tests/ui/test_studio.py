@@ -70,9 +70,9 @@ async def test_a_failing_graph_shows_its_error(controller: StudioController) -> 
     window.run_panel.tabs.setCurrentIndex(1)
     window.run_panel.json.set_value({"value": "x"})
     ended = next_emission(session.run_ended)
-    reported = next_emission(session.error_occurred)
+    reported = next_emission(session.run_failed)
     window.run_panel.request_run()
-    message, detail = await reported
+    _run_id, message, detail = await reported
     assert message == "The run failed: ValueError: kaboom"
     assert "Traceback" in detail
     assert 'raise ValueError("kaboom")' in detail, "the traceback points at the user's code"

@@ -64,6 +64,12 @@ class GraphView(QGraphicsView):
         """Mark where a paused thread goes next (an empty list clears the marks)."""
         self.graph_scene.set_paused(frozenset(nodes))
 
+    def restyle(self) -> None:
+        """Repaint in the current theme's colours (after the user switched themes)."""
+        self.setBackgroundBrush(theme.current().color("window"))
+        for item in self.graph_scene.items():
+            item.update()
+
     def own_nodes(self) -> list[str]:
         """The graph's own nodes, start included and end not (a subgraph is one node): what
         `as_node` and `goto` may name."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -22,6 +23,9 @@ COLUMN_WIDTHS = (76, 150, 130)
 
 class EventsPanel(QWidget):
     """A table of events that follows the newest one unless the user scrolls away."""
+
+    error_selected = Signal()
+    """The user selected the run's `error` event (its log lines are one step away)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -49,6 +53,7 @@ class EventsPanel(QWidget):
         for column, width in enumerate(COLUMN_WIDTHS):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(self._on_current)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Mode"))
         filters.addWidget(self.mode_filter)
@@ -93,6 +98,12 @@ class EventsPanel(QWidget):
         if value and value not in seen:
             seen.add(value)
             combo.addItem(value)
+
+    def _on_current(self, current: QModelIndex) -> None:
+        if current.isValid():
+            row = self.proxy.mapToSource(current).row()
+            if self.model.event_at(row).event.event == "error":
+                self.error_selected.emit()
 
     def _on_filter_changed(self) -> None:
         mode = self.mode_filter.currentText()
