@@ -122,12 +122,29 @@ def _serve_project(args: argparse.Namespace) -> int:
         return 2
 
 
+CHATTY_LOGGERS = ("httpx", "httpcore")
+"""Loggers of the studio's own HTTP traffic (a record per request): not the user's logs."""
+
+
+def configure_studio_logging() -> None:
+    """The terminal gets warnings; the process logs from INFO up, so a graph's
+    `logging.info(...)` reaches the embedded runtime's Logs pane (its handler listens at INFO)."""
+    console = logging.StreamHandler()
+    console.setLevel(logging.WARNING)
+    console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(console)
+    root.setLevel(logging.INFO)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def _studio(argv: Sequence[str]) -> int:
     args = _studio_parser().parse_args(argv)
     if args.project is not None and args.url is not None:
         print("lg-studio: give a project folder or --url, not both", file=sys.stderr)  # noqa: T201
         return 2
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    configure_studio_logging()
     from studio.launcher import Target, run_studio
     from studio.ui.app import run
 

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QSettings, QSize
 
@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 STARTUP_TIMEOUT_SECONDS = 120.0
 SCREENSHOT_SIZE = QSize(1440, 900)
 SCREENSHOT_TIMEOUT_SECONDS = 60.0
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,7 @@ async def run_studio(target: Target) -> int:
 async def _run(target: Target, window: MainWindow) -> int:
     controller = StudioController(window, python=target.python)
     closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-    window.closed.connect(lambda: _resolve(closed))
+    window.closed.connect(lambda: _resolve(closed, None))
     window.show()
     code = 0
     try:
@@ -188,13 +189,22 @@ async def _run(target: Target, window: MainWindow) -> int:
 async def _screenshot(window: MainWindow, path: Path) -> int:
     """Save the window as a PNG: once the first graph is drawn, or at once on the start page."""
     if window.session is not None:
-        drawn: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        window.graph_view.graph_drawn.connect(lambda: _resolve(drawn))
+        drawn: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        window.graph_view.graph_drawn.connect(lambda: _resolve(drawn, True))
+        # A project whose graphs all failed to load has nothing to draw: say why at once.
+        window.session.assistants_changed.connect(
+            lambda assistants: None if assistants else _resolve(drawn, False)
+        )
         errors: list[str] = []
         window.session.error_occurred.connect(lambda message, _detail: errors.append(message))
+        window.session.graph_problems_changed.connect(
+            lambda problems: errors.extend(str(p.get("message", p)) for p in problems)
+        )
         try:
-            await asyncio.wait_for(drawn, SCREENSHOT_TIMEOUT_SECONDS)
+            was_drawn = await asyncio.wait_for(drawn, SCREENSHOT_TIMEOUT_SECONDS)
         except TimeoutError:
+            was_drawn = False
+        if not was_drawn:
             logger.error("No graph was drawn: %s", "; ".join(errors) or "timed out")
             return 1
         window.graph_view.fit()
@@ -203,6 +213,6 @@ async def _screenshot(window: MainWindow, path: Path) -> int:
     return 0 if window.grab().save(str(path), "PNG") else 1
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
+def _resolve(future: asyncio.Future[T], value: T) -> None:
     if not future.done():
-        future.set_result(None)
+        future.set_result(value)

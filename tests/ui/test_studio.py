@@ -136,6 +136,25 @@ def test_screenshot_command_writes_the_window(tmp_path: Path) -> None:
     assert not image.isNull()
 
 
+def test_screenshot_of_a_project_whose_graphs_fail_names_the_error(tmp_path: Path) -> None:
+    project = tmp_path / "broken"
+    project.mkdir()
+    (project / "langgraph.json").write_text('{"graphs": {"agent": "./agent.py:graph"}}')
+    (project / "agent.py").write_text("graph = (\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "studio", str(project), "--screenshot", str(tmp_path / "x.png")],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "No graph was drawn" in result.stderr
+    assert "SyntaxError" in result.stderr
+    assert "agent.py" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
 async def test_cancel_a_running_run(controller: StudioController) -> None:
     window = controller.window
     session = await open_project(controller, FIXTURE_PROJECT)
