@@ -23,8 +23,6 @@ class Access:
     """Open to anyone, with or without custom auth (health, server info, API description)."""
     resource: Resource | None = None
     action: str | None = None
-    mismatch: int = 404
-    """The status when the handler's filter hides the resource."""
     studio_only: bool = False
     """Under custom auth, only the studio on this machine may call it (server-wide data)."""
 
@@ -34,6 +32,6 @@ IN_HANDLER = Access()
 STUDIO_ONLY = Access(studio_only=True)
 
 
-def on(resource: Resource, action: str, *, mismatch: int = 404) -> Access:
+def on(resource: Resource, action: str) -> Access:
     """Authorize `action` on the `resource` the path names, before the handler runs."""
-    return Access(resource=resource, action=action, mismatch=mismatch)
+    return Access(resource=resource, action=action)

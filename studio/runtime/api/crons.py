@@ -25,27 +25,42 @@ from studio.runtime.api.http import (
     select_fields,
     validate,
 )
+from studio.runtime.auth.caller import AUTH_CONFIGURABLE
 from studio.runtime.auth.filters import matches
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.services import crons as service
 from studio.runtime.storage.base import CronQuery
 
 
+def _shown(cron: Cron) -> Cron:
+    """The cron as clients see it: its payload keeps the creator (whom its runs act for) in
+    `configurable`, which LangGraph Server does not show (it keeps only `user_id`)."""
+    configurable = (cron["payload"].get("config") or {}).get("configurable")
+    if not configurable or not configurable.keys() & AUTH_CONFIGURABLE:
+        return cron
+    config = {
+        **cron["payload"]["config"],
+        "configurable": {k: v for k, v in configurable.items() if k not in AUTH_CONFIGURABLE},
+    }
+    return {**cron, "payload": {**cron["payload"], "config": config}}
+
+
 async def create_cron(request: Request) -> Response:
     body = await parse_body(request, models.CronCreate)
-    return json_response(await service.create_cron(runtime(request), body, None, caller(request)))
+    cron = await service.create_cron(runtime(request), body, None, caller(request))
+    return json_response(_shown(cron))
 
 
 async def create_thread_cron(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
     body = await parse_body(request, models.ThreadCronCreate)
     cron = await service.create_cron(runtime(request), body, thread_id, caller(request))
-    return json_response(cron)
+    return json_response(_shown(cron))
 
 
 async def get_cron(request: Request) -> Response:
     cron_id = path_uuid(request, "cron_id", "cron")
-    return json_response(await service.get_cron(runtime(request), cron_id))
+    return json_response(_shown(await service.get_cron(runtime(request), cron_id)))
 
 
 async def patch_cron(request: Request) -> Response:
@@ -59,7 +74,7 @@ async def patch_cron(request: Request) -> Response:
         current = await rt.storage.get_cron(cron_id)
         if current is not None and not matches(current["metadata"], filters):
             raise missing("crons", cron_id)
-    return json_response(await service.update_cron(rt, cron_id, body, sent))
+    return json_response(_shown(await service.update_cron(rt, cron_id, body, sent)))
 
 
 async def delete_cron(request: Request) -> Response:
@@ -115,7 +130,7 @@ async def search_crons(request: Request) -> Response:
     )
     page = await rt.storage.search_crons(query)
     return json_response(
-        select_fields(list(page.rows), list(body.select or ())),
+        select_fields([_shown(cron) for cron in page.rows], list(body.select or ())),
         headers=pagination_headers(body.offset, len(page.rows), page.total),
     )
 

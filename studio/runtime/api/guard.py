@@ -64,18 +64,17 @@ def guarded(endpoint: Endpoint) -> Handler:
                     403, "Only the studio on this machine may call this endpoint under custom auth"
                 )
             if access.resource is not None and access.action is not None:
-                await _check(request, who, access.resource, access.action, access.mismatch)
+                await _check(request, who, access.resource, access.action)
         return await endpoint.handler(request)
 
     handle.__name__ = endpoint.handler.__name__
     return handle
 
 
-async def _check(
-    request: Request, who: Caller, resource: Resource, action: str, mismatch: int
-) -> None:
+async def _check(request: Request, who: Caller, resource: Resource, action: str) -> None:
     """Run the handler for `action` on the resource the path names; a resource its filter
-    hides is answered with `mismatch` (404: as if it did not exist)."""
+    hides is answered 404, as if it did not exist (LangGraph Server answers a hidden thread's
+    state update 404 too: it reads the thread first)."""
     rt = runtime(request)
     raw = request.path_params.get(ID_PARAMS[resource]) if resource in ID_PARAMS else None
     resource_id = _canonical(rt, resource, raw)
@@ -93,7 +92,7 @@ async def _check(
         return
     metadata = await _metadata(rt, resource, resource_id)
     if metadata is not None and not matches(metadata, filters):
-        raise missing(resource, resource_id) if mismatch == 404 else ApiError(mismatch, "Forbidden")
+        raise missing(resource, resource_id)
 
 
 def _canonical(rt: Runtime, resource: Resource, raw: str | None) -> str | None:

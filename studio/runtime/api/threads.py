@@ -414,7 +414,7 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadStateUpdate,
         response=dict[str, Any],
-        access=on("threads", "update", mismatch=403),
+        access=on("threads", "update"),
         errors=(400, 409),
     ),
     Endpoint(

@@ -10,7 +10,9 @@ from typing import Any
 from studio.runtime import serde
 from studio.runtime.auth.user import UserMapping, user_from_dict
 
-AUTH_CONFIGURABLE = ("langgraph_auth_user", "langgraph_auth_user_id", "langgraph_auth_permissions")
+AUTH_CONFIGURABLE = frozenset(
+    {"langgraph_auth_user", "langgraph_auth_user_id", "langgraph_auth_permissions"}
+)
 """The `configurable` keys a run learns its user from (never taken from the client)."""
 
 
