@@ -58,7 +58,7 @@ def check_value(value: Any, where: str = "body") -> None:
                     raise _invalid(where, trail, f"key {_shown(key)} contains a NUL character")
                 stack.append((child, depth + 1, (trail, key)))
         elif isinstance(item, str) and "\x00" in item:
-            raise _invalid(where, trail, "text contains a NUL character (\\u0000)")
+            raise _invalid(where, trail, "text contains a NUL character (U+0000)")
 
 
 def _invalid(where: str, trail: tuple[Any, ...], problem: str) -> ApiError:
@@ -78,5 +78,5 @@ def _path(where: str, trail: tuple[Any, ...]) -> str:
 
 def _shown(text: str, *, quote: bool = True) -> str:
     shown = text if len(text) <= 40 else text[:37] + "..."
-    shown = shown.replace("\x00", "\\u0000")
+    shown = shown.replace("\x00", "<U+0000>")
     return f"'{shown}'" if quote else shown
