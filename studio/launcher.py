@@ -9,12 +9,14 @@ touches the runtime.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import logging
 import tempfile
 from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QSettings, QSize
 
@@ -102,14 +104,14 @@ class StudioController(QObject):
             return False
         self.server = server
         self.window.remember_project(str(project.root))
-        self._attach(url, project.root.name)
+        self._attach(url, project.root.name, as_studio=True)
         return True
 
     async def connect_url(self, url: str) -> bool:
         """Show a server that is already running, ours or any LangGraph server."""
         await self.close()
         self.window.show_status(f"Connecting to {url}…")
-        self._attach(url, url)
+        self._attach(url, url, as_studio=_on_this_machine(url))
         return True
 
     async def close(self) -> None:
@@ -136,8 +138,8 @@ class StudioController(QObject):
             return resources.user_data_dir() / "examples" / root.name
         return None
 
-    def _attach(self, url: str, title: str) -> None:
-        self.session = Session(StudioClient(url))
+    def _attach(self, url: str, title: str, *, as_studio: bool) -> None:
+        self.session = Session(StudioClient(url, as_studio=as_studio))
         self.window.attach(self.session, title)
         self.session.start()
 
@@ -150,6 +152,15 @@ class StudioController(QObject):
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+
+def _on_this_machine(url: str) -> bool:
+    """Whether `url` names a loopback server, which lets the studio in past custom auth."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 async def run_studio(target: Target) -> int:

@@ -59,12 +59,20 @@ class ServerEvent:
     data: Any
 
 
+STUDIO_HEADERS = {"x-auth-scheme": "langsmith"}
+"""How LangSmith Studio identifies itself to `langgraph dev`, which then lets it in past the
+project's custom auth (as a `StudioUser`); `lg-studio serve` does the same on loopback."""
+
+
 class StudioClient:
     """A connection to one server."""
 
-    def __init__(self, url: str, *, api_key: str | None = None) -> None:
+    def __init__(self, url: str, *, api_key: str | None = None, as_studio: bool = False) -> None:
+        """`as_studio`: identify as the studio (for a server on this machine only: a remote
+        deployment would take the header as a request for LangSmith's own auth)."""
         self.url = url.rstrip("/")
-        self._sdk: LangGraphClient = get_client(url=self.url, api_key=api_key)
+        headers = STUDIO_HEADERS if as_studio else None
+        self._sdk: LangGraphClient = get_client(url=self.url, api_key=api_key, headers=headers)
 
     async def close(self) -> None:
         await self._sdk.http.client.aclose()

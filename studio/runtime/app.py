@@ -24,6 +24,8 @@ from studio.runtime.api import (
     store,
     threads,
 )
+from studio.runtime.api.body_limit import BodyLimit
+from studio.runtime.api.guard import guarded
 from studio.runtime.api.http import Endpoint, json_response
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.context import Runtime
@@ -101,8 +103,11 @@ def create_app(project: Project, options: ServerOptions) -> Starlette:
             await runtime.stop()
 
     app = Starlette(
-        routes=[Route(e.path, e.handler, methods=[e.method]) for e in ENDPOINTS],
-        middleware=[_cors(project)],
+        routes=[Route(e.path, guarded(e), methods=[e.method]) for e in ENDPOINTS],
+        middleware=[
+            _cors(project),
+            Middleware(BodyLimit, max_bytes=project.file.lg_studio.max_body_bytes),
+        ],
         exception_handlers={
             ApiError: _api_error,
             HTTPException: _http_error,

@@ -17,11 +17,21 @@ from dotenv import dotenv_values
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 DEFAULT_CONFIG_NAME = "langgraph.json"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DATA_DIR_NAME = ".lg-studio"
 
 
 class ConfigError(Exception):
     """The project file cannot be used; the message says what to fix."""
+
+
+def names_variable(path: str) -> str:
+    """`path` as 'file.py:variable' or 'module:variable', or a ValueError saying so."""
+    if ":" not in path or not path.rsplit(":", 1)[1]:
+        raise ValueError(
+            f"'{path}' names no variable: expected './file.py:variable' or 'module:variable'"
+        )
+    return path
 
 
 class GraphEntry(BaseModel):
@@ -35,11 +45,10 @@ class GraphEntry(BaseModel):
     @field_validator("path")
     @classmethod
     def _has_variable(cls, value: str) -> str:
-        if ":" not in value or not value.rsplit(":", 1)[1]:
-            raise ValueError(
-                f"'{value}' names no variable: expected './file.py:variable' or 'module:variable'"
-            )
-        return value
+        return names_variable(value)
+
+
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 class StudioOptions(BaseModel):
@@ -56,6 +65,14 @@ class StudioOptions(BaseModel):
         gt=0,
         description="How long a run may take before it ends as `timeout` "
         "(default: BG_JOB_TIMEOUT_SECS, else a day, as LangGraph Server).",
+    )
+
+    max_body_bytes: int = Field(
+        default=DEFAULT_MAX_BODY_BYTES,
+        ge=1024,
+        description="Largest request body accepted; a larger one is refused with 413 "
+        "(LangGraph Server takes 300 MB; a smaller default keeps one request from "
+        "exhausting the memory of a shared server).",
     )
 
     def run_timeout(self) -> float:
@@ -114,6 +131,30 @@ class CheckpointerConfig(BaseModel):
     ttl: ThreadTTLConfig | None = None
 
 
+class AuthConfig(BaseModel):
+    """`auth`: the project's own authentication and authorization (a `langgraph_sdk.Auth`)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    path: str | None = Field(
+        default=None, description="'./auth.py:auth' or 'module:auth': the `Auth` object to use."
+    )
+    disable_studio_auth: bool = Field(
+        default=False,
+        description="Refuse the studio's `x-auth-scheme: langsmith` requests the custom "
+        "`authenticate` handler has not seen (LangGraph Server's dev-mode Studio access).",
+    )
+    openapi: dict[str, Any] | None = Field(
+        default=None,
+        description="`securitySchemes` and `security` merged into /openapi.json.",
+    )
+
+    @field_validator("path")
+    @classmethod
+    def _has_variable(cls, value: str | None) -> str | None:
+        return None if value is None else names_variable(value)
+
+
 class ProjectFile(BaseModel):
     """The validated content of langgraph.json; unknown keys are kept but unused."""
 
@@ -124,7 +165,7 @@ class ProjectFile(BaseModel):
     env: dict[str, str] | str | None = None
     store: StoreConfig = Field(default_factory=StoreConfig)
     checkpointer: CheckpointerConfig = Field(default_factory=CheckpointerConfig)
-    auth: dict[str, Any] | None = None
+    auth: AuthConfig | None = None
     http: dict[str, Any] | None = None
     webhooks: dict[str, Any] | None = None
     lg_studio: StudioOptions = Field(default_factory=StudioOptions)
@@ -220,6 +261,11 @@ class ServerOptions:
     jobs: int = field(default_factory=lambda: max(4, (os.cpu_count() or 1) * 4))
     reload: bool = True
     """Reload the graphs when the project's code changes (studio/runtime/reload.py)."""
+
+    @property
+    def loopback(self) -> bool:
+        """Listening only to this machine."""
+        return self.host in LOOPBACK_HOSTS
 
     def resolved_data_dir(self, project: Project) -> Path:
         return (self.data_dir or project.root / DATA_DIR_NAME).resolve()

@@ -13,6 +13,7 @@ from typing import Any
 
 from langgraph.store.sqlite.aio import AsyncSqliteStore
 
+from studio.runtime.auth.engine import AuthEngine
 from studio.runtime.background import Periodic
 from studio.runtime.checkpointer import StudioSqliteSaver
 from studio.runtime.config import Project, ServerOptions
@@ -28,7 +29,7 @@ from studio.runtime.services.thread_expiry import sweep_expired_threads
 from studio.runtime.storage.base import Storage
 from studio.runtime.storage.sqlite import SqliteStorage
 from studio.runtime.store import close_store, open_store
-from studio.runtime.streams import StreamBroker
+from studio.runtime.streams import MemoryBroker, StreamBroker
 from studio.runtime.webhook_policy import WebhookPolicy
 from studio.runtime.webhooks import WebhookSender, WebhookSettings
 
@@ -55,6 +56,9 @@ class Runtime:
     reloader: GraphReloader | None = field(init=False, default=None)
     thread_sweeper: Periodic = field(init=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    auth: AuthEngine | None = None
+    """The project's custom auth (`auth.path` of langgraph.json); None: every request is
+    allowed, as LangGraph Server without custom auth."""
 
     @classmethod
     async def start(cls, project: Project, options: ServerOptions) -> Runtime:
@@ -70,6 +74,7 @@ class Runtime:
         registry = GraphRegistry()
         # Importing user code blocks; keep the loop free while it happens.
         await asyncio.to_thread(registry.load, project.root, project.graphs)
+        auth = await asyncio.to_thread(AuthEngine.load, project, loopback=options.loopback)
 
         storage = SqliteStorage(data_dir / "runtime.sqlite")
         await storage.open()
@@ -83,7 +88,7 @@ class Runtime:
         webhooks = WebhookSender(
             webhook_policy, WebhookSettings.from_config(project.file.webhooks, project.file.http)
         )
-        broker = StreamBroker()
+        broker: StreamBroker = MemoryBroker()
         jobs = project.file.lg_studio.jobs or options.jobs
         executor = RunExecutor(
             storage,
@@ -109,6 +114,7 @@ class Runtime:
             webhooks=webhooks,
             events=events,
             capture=capture,
+            auth=auth,
         )
         thread_ttl = project.thread_ttl()
         runtime.cron_scheduler = Periodic(

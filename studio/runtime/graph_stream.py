@@ -27,6 +27,7 @@ from langgraph.types import Command, Send
 
 from studio.protocol.schema import Run
 from studio.runtime import API_COMPAT_VERSION
+from studio.runtime.auth.user import user_from_dict
 from studio.runtime.graphs import Graph
 from studio.runtime.protocol_v2.run_stream import is_protocol_v2_run, protocol_events
 from studio.runtime.state import checkpoint_of
@@ -68,7 +69,10 @@ def run_config(run: Run, attempt: int, api_url: str | None) -> RunnableConfig:
     """The RunnableConfig a run executes with: its merged config plus server metadata."""
     kwargs = run["kwargs"]
     config = cast(RunnableConfig, copy.deepcopy(kwargs.get("config") or {}))
-    config.setdefault("configurable", {})
+    configurable = config.setdefault("configurable", {})
+    if isinstance(user := configurable.get("langgraph_auth_user"), dict):
+        # Stored as JSON; graphs read it as LangGraph Server hands it over (`user.identity`).
+        configurable["langgraph_auth_user"] = user_from_dict(user)
     metadata = config.setdefault("metadata", {})
     metadata["run_attempt"] = attempt
     metadata["langgraph_version"] = langgraph.version.__version__

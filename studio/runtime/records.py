@@ -8,6 +8,7 @@ what a new run's config, metadata and thread look like (langgraph_runtime's `Run
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -51,6 +52,34 @@ def version_of(assistant: Assistant) -> AssistantVersion:
     }
 
 
+def assistant_updated(
+    current: Assistant, changes: dict[str, Any], latest_version: int, now: str
+) -> Assistant:
+    """The assistant after a PATCH: a new version on top of the latest one."""
+    updated = cast(Assistant, {**current, **changes})
+    updated["version"] = latest_version + 1
+    updated["updated_at"] = now
+    return updated
+
+
+def assistant_at_version(current: Assistant, chosen: AssistantVersion, now: str) -> Assistant:
+    """The assistant set back (or forward) to one of its versions."""
+    return cast(
+        Assistant,
+        {
+            **current,
+            "graph_id": chosen["graph_id"],
+            "config": chosen["config"],
+            "context": chosen["context"],
+            "metadata": chosen["metadata"],
+            "name": chosen["name"],
+            "description": chosen["description"],
+            "version": chosen["version"],
+            "updated_at": now,
+        },
+    )
+
+
 def new_thread(thread_id: str, metadata: dict[str, Any], now: str) -> Thread:
     return {
         "thread_id": thread_id,
@@ -64,6 +93,40 @@ def new_thread(thread_id: str, metadata: dict[str, Any], now: str) -> Thread:
         "interrupts": {},
         "error": None,
     }
+
+
+def thread_with_metadata(thread: Thread, metadata: dict[str, Any], now: str) -> Thread:
+    """The thread after a metadata PATCH: merged, later keys win."""
+    updated = copy.deepcopy(thread)
+    updated["metadata"] = {**thread["metadata"], **metadata}
+    updated["updated_at"] = now
+    return updated
+
+
+def thread_with_state(
+    thread: Thread,
+    *,
+    values: Any,
+    interrupts: dict[str, Any],
+    next_nodes: Sequence[str],
+    graph_id: str | None,
+    busy: bool,
+    now: str,
+) -> Thread:
+    """The thread after its state was updated (a state update, a copy): `busy` while runs
+    are in flight on it, else interrupted if nodes are next, else idle."""
+    updated = copy.deepcopy(thread)
+    updated["values"] = values
+    updated["interrupts"] = cast(dict[str, list[Interrupt]], interrupts)
+    if busy:
+        updated["status"] = "busy"
+    else:
+        updated["status"] = "interrupted" if next_nodes else "idle"
+    if graph_id is not None:
+        updated["metadata"] = {**thread["metadata"], "graph_id": graph_id}
+    updated["updated_at"] = now
+    updated["state_updated_at"] = now
+    return updated
 
 
 @dataclass

@@ -90,11 +90,13 @@ def serve(
     `on_started` is called once the server answers (the runtime has started).
     """
     _check_port(options.host, options.port)
-    if options.host not in ("127.0.0.1", "localhost", "::1"):
+    if not options.loopback and (project.file.auth is None or project.file.auth.path is None):
         logger.warning(
-            "Listening on %s: anyone who can reach this machine can run your graphs. "
-            "Bind 127.0.0.1 unless you mean it.",
+            "Listening on %s WITHOUT AUTHENTICATION: anyone who can reach this machine can "
+            "read every thread and run your graphs. Set `auth.path` in %s to a "
+            "langgraph_sdk.Auth object, or bind 127.0.0.1.",
             options.host,
+            project.config_path.name,
         )
 
     def announce(url: str) -> None:

@@ -4,8 +4,12 @@ per watched thread (all its runs, run ends, and state updates).
 Every event gets a per-log sequence number that becomes its SSE id, unique and increasing
 (LangGraph Server's in-memory ids are millisecond stamps that collide, so a resume can skip
 events; ours cannot). A run's log is kept while it runs and for a grace period after, so a
-client that reconnects with `Last-Event-ID` gets exactly what it missed. Followers wake once
-per batch, not once per event, which keeps high-rate streams cheap.
+client that reconnects with `Last-Event-ID` gets exactly what it missed.
+
+`StreamBroker` and `EventLog` are the interface the executor and the API use. Here is the
+broker of a single process (`MemoryBroker`), where followers wake once per batch, not once per
+event, which keeps high-rate streams cheap; `streams_redis.py` has the broker of a scale-out
+deployment, where a client joins a stream that another process produces.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 RESUMABLE_TTL_SECONDS = 3600.0
 DEFAULT_TTL_SECONDS = 60.0
@@ -43,8 +48,67 @@ def parse_event_id(value: str | None) -> int | None:
         return 0
 
 
+class EventLog(Protocol):
+    """A run's or a thread's events, as the API follows them."""
+
+    @property
+    def closed(self) -> bool:
+        """No more events will come (as far as this process knows)."""
+        ...
+
+    def close(self) -> None:
+        """The run has ended: followers stop once they have what the log holds."""
+        ...
+
+    async def resume_at(self, last_event_id: int | None) -> int:
+        """Where a new follower starts: after `last_event_id` (at most the last event the
+        log holds), or at the log's current end."""
+        ...
+
+    def follow(self, after: int) -> AsyncIterator[list[StreamEvent]]:
+        """Batches of events with seq > `after`, until the log is closed and drained."""
+        ...
+
+
+class StreamBroker(Protocol):
+    """The logs of runs, by run id, and of watched threads, by thread id."""
+
+    def run_log(
+        self, run_id: str, *, thread_id: str | None = None, resumable: bool = False
+    ) -> EventLog:
+        """The log of a run (a streaming request opens it before the run exists)."""
+        ...
+
+    def get_run_log(self, run_id: str) -> EventLog | None:
+        """The run's log if this process has it open."""
+        ...
+
+    def discard(self, run_id: str) -> None: ...
+
+    def thread_log(self, thread_id: str) -> EventLog:
+        """The log of a thread that someone watches."""
+        ...
+
+    def publish(self, log: EventLog, event: str, data: bytes) -> None:
+        """Append to a run's log (it becomes this process's to produce), and to its
+        thread's log when the thread is watched."""
+        ...
+
+    def publish_thread(self, thread_id: str, event: str, data: bytes) -> None:
+        """An event of the thread itself (a run ended, its state was updated)."""
+        ...
+
+    def end_run(self, run_id: str) -> None:
+        """Close the log of a run that will never execute (cancelled while pending)."""
+        ...
+
+    async def aclose(self) -> None:
+        """Deliver what is still buffered, then release the broker's resources."""
+        ...
+
+
 @dataclass(eq=False)
-class EventLog:
+class MemoryEventLog:
     """An append-only list of events and the followers waiting for more."""
 
     key: str
@@ -81,6 +145,10 @@ class EventLog:
             self._waiter = asyncio.get_running_loop().create_future()
         await asyncio.shield(self._waiter)
 
+    async def resume_at(self, last_event_id: int | None) -> int:
+        count = len(self.events)
+        return count if last_event_id is None else min(last_event_id, count)
+
     async def follow(self, after: int) -> AsyncIterator[list[StreamEvent]]:
         """Batches of events with seq > `after` until the log is closed and drained."""
         cursor = after
@@ -109,43 +177,44 @@ class EventLog:
         return now - self.idle_since > ttl
 
 
-class StreamBroker:
+class MemoryBroker:
     """The logs of this process: runs by run id, watched threads by thread id."""
 
     def __init__(self) -> None:
-        self._runs: dict[str, EventLog] = {}
-        self._threads: dict[str, EventLog] = {}
+        self._runs: dict[str, MemoryEventLog] = {}
+        self._threads: dict[str, MemoryEventLog] = {}
         self._swept_at = time.monotonic()
 
     def run_log(
         self, run_id: str, *, thread_id: str | None = None, resumable: bool = False
-    ) -> EventLog:
+    ) -> MemoryEventLog:
         """The log of a run, created if needed (a streaming request opens it before the run)."""
         self._expire()
         log = self._runs.get(run_id)
         if log is None:
-            log = self._runs[run_id] = EventLog(run_id, thread_id, resumable)
+            log = self._runs[run_id] = MemoryEventLog(run_id, thread_id, resumable)
         else:
             log.resumable = log.resumable or resumable
             log.thread_id = log.thread_id or thread_id
         return log
 
-    def get_run_log(self, run_id: str) -> EventLog | None:
+    def get_run_log(self, run_id: str) -> MemoryEventLog | None:
         return self._runs.get(run_id)
 
     def discard(self, run_id: str) -> None:
         self._runs.pop(run_id, None)
 
-    def thread_log(self, thread_id: str) -> EventLog:
+    def thread_log(self, thread_id: str) -> MemoryEventLog:
         """The log of a thread that someone watches (created on first watch)."""
         self._expire()
         log = self._threads.get(thread_id)
         if log is None:
-            log = self._threads[thread_id] = EventLog(thread_id, closes=False)
+            log = self._threads[thread_id] = MemoryEventLog(thread_id, closes=False)
         return log
 
     def publish(self, log: EventLog, event: str, data: bytes) -> None:
         """Append to a run's log, and to its thread's log when the thread is watched."""
+        assert isinstance(log, MemoryEventLog), "a log of this broker"
         log.append(event, data)
         if log.thread_id is not None and (watched := self._threads.get(log.thread_id)):
             watched.append(event, data)
@@ -154,6 +223,12 @@ class StreamBroker:
         """An event of the thread itself (a run ended, its state was updated)."""
         if watched := self._threads.get(thread_id):
             watched.append(event, data)
+
+    def end_run(self, run_id: str) -> None:
+        self.run_log(run_id).close()
+
+    async def aclose(self) -> None:
+        """Nothing is buffered: every event is in its log the moment it is published."""
 
     def _expire(self) -> None:
         """Drop expired logs, at most once per sweep interval (not on every call: a burst

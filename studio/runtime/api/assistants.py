@@ -11,6 +11,8 @@ from starlette.responses import Response
 from studio.protocol.schema import Assistant, AssistantVersion, GraphSchema
 from studio.runtime import ids
 from studio.runtime.api import models
+from studio.runtime.api.access import IN_HANDLER, on
+from studio.runtime.api.guard import authorize, caller, missing
 from studio.runtime.api.http import (
     Endpoint,
     configurable_headers,
@@ -23,6 +25,7 @@ from studio.runtime.api.http import (
     runtime,
     select_fields,
 )
+from studio.runtime.auth.filters import matches
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.graphs import Graph
 from studio.runtime.schemas import drawable_graph, graph_schemas
@@ -32,13 +35,23 @@ from studio.runtime.storage.base import AssistantQuery
 
 async def create_assistant(request: Request) -> Response:
     body = await parse_body(request, models.AssistantCreate)
+    rt = runtime(request)
+    assistant_id = None if body.assistant_id is None else ids.canonical_uuid(body.assistant_id)
+    if body.assistant_id is not None and assistant_id is None:
+        raise ApiError(422, "Invalid assistant ID: must be a UUID")
+    value = {**body.model_dump(), "assistant_id": assistant_id, "metadata": body.metadata or {}}
+    filters = await authorize(request, "assistants", "create", value)
+    if filters and assistant_id is not None:
+        existing = await rt.storage.get_assistant(assistant_id)
+        if existing is not None and not matches(existing["metadata"], filters):
+            raise ApiError(409, f"Assistant '{assistant_id}' already exists")
     assistant = await service.create_assistant(
-        runtime(request),
+        rt,
         graph_id=body.graph_id,
-        assistant_id=body.assistant_id,
+        assistant_id=assistant_id,
         config=body.config,
         context=body.context,
-        metadata=body.metadata,
+        metadata=value["metadata"],
         if_exists=body.if_exists,
         name=body.name,
         description=body.description,
@@ -46,8 +59,17 @@ async def create_assistant(request: Request) -> Response:
     return json_response(assistant)
 
 
-def _query(body: models.AssistantCount, **page: Any) -> AssistantQuery:
-    return AssistantQuery(graph_id=body.graph_id, name=body.name, metadata=body.metadata, **page)
+async def _query(request: Request, body: models.AssistantCount, **page: Any) -> AssistantQuery:
+    """The search a caller may make: what they asked for, narrowed by custom auth."""
+    value = {"graph_id": body.graph_id, "metadata": body.metadata or {}, **page}
+    filters = await authorize(request, "assistants", "search", value)
+    return AssistantQuery(
+        graph_id=body.graph_id,
+        name=body.name,
+        metadata=body.metadata,
+        auth=None if filters is None else dict(filters),
+        **page,
+    )
 
 
 async def search_assistants(request: Request) -> Response:
@@ -56,7 +78,8 @@ async def search_assistants(request: Request) -> Response:
     if body.graph_id is not None:
         service.require_graph(rt, body.graph_id)
     page = await rt.storage.search_assistants(
-        _query(
+        await _query(
+            request,
             body,
             sort_by=body.sort_by or "created_at",
             sort_order=body.sort_order or "desc",
@@ -72,7 +95,8 @@ async def search_assistants(request: Request) -> Response:
 
 async def count_assistants(request: Request) -> Response:
     body = await parse_body(request, models.AssistantCount)
-    return json_response(await runtime(request).storage.count_assistants(_query(body)))
+    query = await _query(request, body)
+    return json_response(await runtime(request).storage.count_assistants(query))
 
 
 async def get_assistant(request: Request) -> Response:
@@ -84,13 +108,25 @@ async def patch_assistant(request: Request) -> Response:
     assistant_id = path_uuid(request, "assistant_id", "assistant")
     body = await parse_body(request, models.AssistantPatch)
     changes = body.model_dump(exclude_unset=True)
-    return json_response(await service.patch_assistant(runtime(request), assistant_id, changes))
+    rt = runtime(request)
+    value = {**body.model_dump(), "assistant_id": assistant_id, "metadata": body.metadata or {}}
+    filters = await authorize(request, "assistants", "update", value)
+    if filters:
+        current = await rt.storage.get_assistant(assistant_id)
+        if current is not None and not matches(current["metadata"], filters):
+            raise missing("assistants", assistant_id)
+    if value["metadata"]:
+        changes["metadata"] = value["metadata"]
+    return json_response(await service.patch_assistant(rt, assistant_id, changes))
 
 
 async def delete_assistant(request: Request) -> Response:
     assistant_id = path_uuid(request, "assistant_id", "assistant")
     await service.delete_assistant(
-        runtime(request), assistant_id, delete_threads=query_bool(request, "delete_threads")
+        runtime(request),
+        assistant_id,
+        delete_threads=query_bool(request, "delete_threads"),
+        caller=caller(request),
     )
     return no_content()
 
@@ -178,6 +214,7 @@ async def set_latest(request: Request) -> Response:
 
 
 TAG = "Assistants"
+GRAPH_OR_ASSISTANT = {"type": "string", "description": "An assistant id (UUID), or a graph id."}
 ENDPOINTS = [
     Endpoint(
         "POST",
@@ -187,6 +224,8 @@ ENDPOINTS = [
         TAG,
         body=models.AssistantCreate,
         response=Assistant,
+        access=IN_HANDLER,
+        errors=(400, 404, 409),
     ),
     Endpoint(
         "POST",
@@ -196,6 +235,8 @@ ENDPOINTS = [
         TAG,
         body=models.AssistantSearch,
         response=list[Assistant],
+        access=IN_HANDLER,
+        errors=(404,),
     ),
     Endpoint(
         "POST",
@@ -205,9 +246,16 @@ ENDPOINTS = [
         TAG,
         body=models.AssistantCount,
         response=int,
+        access=IN_HANDLER,
     ),
     Endpoint(
-        "GET", "/assistants/{assistant_id}", get_assistant, "Get Assistant", TAG, response=Assistant
+        "GET",
+        "/assistants/{assistant_id}",
+        get_assistant,
+        "Get Assistant",
+        TAG,
+        response=Assistant,
+        access=on("assistants", "read"),
     ),
     Endpoint(
         "PATCH",
@@ -217,6 +265,8 @@ ENDPOINTS = [
         TAG,
         body=models.AssistantPatch,
         response=Assistant,
+        access=IN_HANDLER,
+        errors=(400,),
     ),
     Endpoint(
         "DELETE",
@@ -226,6 +276,7 @@ ENDPOINTS = [
         TAG,
         status=204,
         query={"delete_threads": "boolean"},
+        access=on("assistants", "delete"),
     ),
     Endpoint(
         "GET",
@@ -235,6 +286,8 @@ ENDPOINTS = [
         TAG,
         response=dict[str, Any],
         query={"xray": "string"},
+        access=on("assistants", "read"),
+        path_params={"assistant_id": GRAPH_OR_ASSISTANT},
     ),
     Endpoint(
         "GET",
@@ -243,6 +296,7 @@ ENDPOINTS = [
         "Get Assistant Schemas",
         TAG,
         response=GraphSchema,
+        access=on("assistants", "read"),
     ),
     Endpoint(
         "GET",
@@ -252,6 +306,7 @@ ENDPOINTS = [
         TAG,
         response=dict[str, Any],
         query={"recurse": "boolean"},
+        access=on("assistants", "read"),
     ),
     Endpoint(
         "GET",
@@ -261,6 +316,7 @@ ENDPOINTS = [
         TAG,
         response=dict[str, Any],
         query={"recurse": "boolean"},
+        access=on("assistants", "read"),
     ),
     Endpoint(
         "POST",
@@ -270,6 +326,7 @@ ENDPOINTS = [
         TAG,
         body=models.AssistantVersionsSearch,
         response=list[AssistantVersion],
+        access=on("assistants", "read"),
     ),
     Endpoint(
         "POST",
@@ -279,5 +336,6 @@ ENDPOINTS = [
         TAG,
         body=models.AssistantVersionChange,
         response=Assistant,
+        access=on("assistants", "update"),
     ),
 ]

@@ -59,7 +59,11 @@ class CronRunFields(Body):
 
 class CronSchedule(Body):
     timezone: str | None = Field(default=None, description="IANA time zone (default UTC).")
-    end_time: datetime | None = Field(default=None, description="No runs after this moment.")
+    end_time: datetime | None = Field(
+        default=None,
+        strict=False,  # JSON has no datetime: an ISO 8601 string is the only way to send one
+        description="No runs after this moment.",
+    )
 
 
 class CronCreate(CronRunFields, CronSchedule):

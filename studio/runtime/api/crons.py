@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,6 +11,8 @@ from starlette.responses import Response
 from studio.protocol.schema import Cron
 from studio.runtime import ids
 from studio.runtime.api import cron_models as models
+from studio.runtime.api.access import IN_HANDLER, on
+from studio.runtime.api.guard import authorize, caller, missing
 from studio.runtime.api.http import (
     Endpoint,
     json_response,
@@ -22,33 +25,56 @@ from studio.runtime.api.http import (
     select_fields,
     validate,
 )
-from studio.runtime.context import Runtime
+from studio.runtime.auth.caller import AUTH_CONFIGURABLE
+from studio.runtime.auth.filters import matches
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.services import crons as service
 from studio.runtime.storage.base import CronQuery
 
 
+def _shown(cron: Cron) -> Cron:
+    """The cron as clients see it: its payload keeps the creator (whom its runs act for) in
+    `configurable`, which LangGraph Server does not show (it keeps only `user_id`)."""
+    configurable = (cron["payload"].get("config") or {}).get("configurable")
+    if not configurable or not configurable.keys() & AUTH_CONFIGURABLE:
+        return cron
+    config = {
+        **cron["payload"]["config"],
+        "configurable": {k: v for k, v in configurable.items() if k not in AUTH_CONFIGURABLE},
+    }
+    return {**cron, "payload": {**cron["payload"], "config": config}}
+
+
 async def create_cron(request: Request) -> Response:
     body = await parse_body(request, models.CronCreate)
-    return json_response(await service.create_cron(runtime(request), body, None))
+    cron = await service.create_cron(runtime(request), body, None, caller(request))
+    return json_response(_shown(cron))
 
 
 async def create_thread_cron(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
     body = await parse_body(request, models.ThreadCronCreate)
-    return json_response(await service.create_cron(runtime(request), body, thread_id))
+    cron = await service.create_cron(runtime(request), body, thread_id, caller(request))
+    return json_response(_shown(cron))
 
 
 async def get_cron(request: Request) -> Response:
     cron_id = path_uuid(request, "cron_id", "cron")
-    return json_response(await service.get_cron(runtime(request), cron_id))
+    return json_response(_shown(await service.get_cron(runtime(request), cron_id)))
 
 
 async def patch_cron(request: Request) -> Response:
     cron_id = path_uuid(request, "cron_id", "cron")
     sent = await read_json(request)
     body = validate(models.CronPatch, sent)
-    return json_response(await service.update_cron(runtime(request), cron_id, body, sent))
+    rt = runtime(request)
+    value = {"cron_id": cron_id, "payload": sent, "schedule": body.schedule}
+    filters = await authorize(request, "crons", "update", value)
+    if filters:
+        current = await rt.storage.get_cron(cron_id)
+        if current is not None and not matches(current["metadata"], filters):
+            raise missing("crons", cron_id)
+    return json_response(_shown(await service.update_cron(rt, cron_id, body, sent)))
 
 
 async def delete_cron(request: Request) -> Response:
@@ -67,15 +93,27 @@ def _uuid(value: str | None, label: str) -> str | None:
     return canonical
 
 
-def _query(rt: Runtime, body: models.CronCount) -> CronQuery:
-    """The filter of a search or count; an assistant may be named by its graph id, too."""
+async def _query(request: Request, body: models.CronCount) -> CronQuery:
+    """The filter of a search or count, narrowed by custom auth; an assistant may be named by
+    its graph id, too."""
     assistant_id = body.assistant_id
     if assistant_id is not None:
-        assistant_id = _uuid(rt.registry.resolve_assistant_id(assistant_id), "assistant")
+        assistant_id = runtime(request).registry.resolve_assistant_id(assistant_id)
+        assistant_id = _uuid(assistant_id, "assistant")
+    thread_id = _uuid(body.thread_id, "thread")
+    value: dict[str, Any] = {
+        "assistant_id": assistant_id,
+        "thread_id": thread_id,
+        "metadata": body.metadata or {},
+    }
+    if isinstance(body, models.CronSearch):
+        value |= {"limit": body.limit, "offset": body.offset}
+    filters = await authorize(request, "crons", "search", value)
     return CronQuery(
         assistant_id=assistant_id,
-        thread_id=_uuid(body.thread_id, "thread"),
+        thread_id=thread_id,
         metadata=body.metadata,
+        auth=None if filters is None else dict(filters),
     )
 
 
@@ -83,7 +121,7 @@ async def search_crons(request: Request) -> Response:
     body = await parse_body(request, models.CronSearch)
     rt = runtime(request)
     query = replace(
-        _query(rt, body),
+        await _query(request, body),
         enabled=body.enabled,
         sort_by=body.sort_by,
         sort_order=body.sort_order,
@@ -92,15 +130,15 @@ async def search_crons(request: Request) -> Response:
     )
     page = await rt.storage.search_crons(query)
     return json_response(
-        select_fields(list(page.rows), list(body.select or ())),
+        select_fields([_shown(cron) for cron in page.rows], list(body.select or ())),
         headers=pagination_headers(body.offset, len(page.rows), page.total),
     )
 
 
 async def count_crons(request: Request) -> Response:
     body = await parse_body(request, models.CronCount)
-    rt = runtime(request)
-    return json_response(await rt.storage.count_crons(_query(rt, body)))
+    query = await _query(request, body)
+    return json_response(await runtime(request).storage.count_crons(query))
 
 
 TAG = "Crons"
@@ -113,6 +151,8 @@ ENDPOINTS = [
         TAG,
         body=models.CronCreate,
         response=Cron,
+        access=IN_HANDLER,
+        errors=(400, 404),
     ),
     Endpoint(
         "POST",
@@ -122,6 +162,8 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadCronCreate,
         response=Cron,
+        access=IN_HANDLER,
+        errors=(400,),
     ),
     Endpoint(
         "POST",
@@ -131,6 +173,7 @@ ENDPOINTS = [
         TAG,
         body=models.CronSearch,
         response=list[Cron],
+        access=IN_HANDLER,
     ),
     Endpoint(
         "POST",
@@ -140,8 +183,17 @@ ENDPOINTS = [
         TAG,
         body=models.CronCount,
         response=int,
+        access=IN_HANDLER,
     ),
-    Endpoint("GET", "/runs/crons/{cron_id}", get_cron, "Get Cron", TAG, response=Cron),
+    Endpoint(
+        "GET",
+        "/runs/crons/{cron_id}",
+        get_cron,
+        "Get Cron",
+        TAG,
+        response=Cron,
+        access=on("crons", "read"),
+    ),
     Endpoint(
         "PATCH",
         "/runs/crons/{cron_id}",
@@ -150,6 +202,16 @@ ENDPOINTS = [
         TAG,
         body=models.CronPatch,
         response=Cron,
+        access=IN_HANDLER,
+        errors=(400,),
     ),
-    Endpoint("DELETE", "/runs/crons/{cron_id}", delete_cron, "Delete Cron", TAG, status=204),
+    Endpoint(
+        "DELETE",
+        "/runs/crons/{cron_id}",
+        delete_cron,
+        "Delete Cron",
+        TAG,
+        status=204,
+        access=on("crons", "delete"),
+    ),
 ]

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from studio.runtime import ids, serde
+from studio.runtime.api.access import Access
+from studio.runtime.api.json_body import parse_json_body
 from studio.runtime.context import Runtime
 from studio.runtime.errors import ApiError
 
@@ -62,13 +64,7 @@ def describe_validation_error(exc: ValidationError, where: str = "body") -> str:
 
 
 async def read_json(request: Request) -> Any:
-    raw = await request.body()
-    if not raw.strip():
-        return {}
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise ApiError(422, f"Request body is not valid JSON: {exc}") from None
+    return await parse_json_body(await request.body(), request.headers.get("content-type"))
 
 
 async def parse_body(request: Request, model: type[M]) -> M:
@@ -163,15 +159,24 @@ def select_fields(rows: list[Any], select: list[str] | None) -> list[Any]:
 
 @dataclass(frozen=True)
 class Endpoint:
-    """One served route and what /openapi.json says about it."""
+    """One served route, who may call it, and what /openapi.json says about it."""
 
     method: str
     path: str
     handler: Handler
     summary: str
     tag: str
-    body: type[BaseModel] | None = None
+    body: Any = None
+    """The request body: a pydantic model (or a list of one)."""
     response: Any = None
     status: int = 200
     query: Mapping[str, str] = field(default_factory=dict)
     streams: bool = False
+    errors: tuple[int, ...] = ()
+    """Error statuses beyond those every endpoint of its kind may answer (see openapi.py)."""
+    other_responses: Mapping[int, Any] = field(default_factory=dict)
+    """Other success statuses and their bodies (None: empty)."""
+    path_params: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """JSON schemas of path parameters, where the default (ids are UUIDs) does not hold."""
+    access: Access = field(kw_only=True)
+    """Required: who may call it (studio.runtime.api.access)."""

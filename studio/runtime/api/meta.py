@@ -10,6 +10,7 @@ from starlette.responses import HTMLResponse, Response
 
 import studio
 from studio.runtime import API_COMPAT_VERSION
+from studio.runtime.api.access import PUBLIC
 from studio.runtime.api.http import Endpoint, json_response, query_bool, runtime
 from studio.runtime.api.openapi import build_openapi
 from studio.runtime.errors import ApiError
@@ -78,7 +79,7 @@ async def openapi(request: Request) -> Response:
     """Built on first request, not at start-up: it takes ~90 ms that /ok need not wait for."""
     state = request.app.state
     if getattr(state, "openapi", None) is None:
-        state.openapi = build_openapi(state.endpoints)
+        state.openapi = build_openapi(state.endpoints, runtime(request).project.file.auth)
     return json_response(state.openapi)
 
 
@@ -96,9 +97,21 @@ ENDPOINTS = [
         TAG,
         response=dict[str, Any],
         query={"check_db": "boolean"},
+        errors=(500,),
+        access=PUBLIC,
     ),
-    Endpoint("GET", "/", ok, "Health Check", TAG, response=dict[str, Any]),
-    Endpoint("GET", "/info", info, "Server Information", TAG, response=dict[str, Any]),
-    Endpoint("GET", "/openapi.json", openapi, "OpenAPI Description", TAG, response=dict[str, Any]),
-    Endpoint("GET", "/docs", docs, "API Documentation", TAG),
+    Endpoint("GET", "/", ok, "Health Check", TAG, response=dict[str, Any], access=PUBLIC),
+    Endpoint(
+        "GET", "/info", info, "Server Information", TAG, response=dict[str, Any], access=PUBLIC
+    ),
+    Endpoint(
+        "GET",
+        "/openapi.json",
+        openapi,
+        "OpenAPI Description",
+        TAG,
+        response=dict[str, Any],
+        access=PUBLIC,
+    ),
+    Endpoint("GET", "/docs", docs, "API Documentation", TAG, access=PUBLIC),
 ]

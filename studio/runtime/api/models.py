@@ -29,7 +29,11 @@ Offset = Field(default=0, ge=0, description="Number of rows to skip.")
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    """Strict: a value of the wrong JSON type is a 422 naming the field, never coerced
+    (`"offset": true` is not 1, `"limit": "5"` is not 5), as LangGraph Server's JSON-schema
+    validation answers it."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
 
 
 class RunnableConfigBody(Body):

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from studio.runtime import serde
+from studio.runtime.api.access import on
 from studio.runtime.api.http import Endpoint, heartbeat, json_response, path_uuid, runtime
 from studio.runtime.api.runs import _run_context  # the context every run gets from its request
 from studio.runtime.api.streaming import event_stream
@@ -168,6 +169,9 @@ ENDPOINTS = [
         TAG,
         body=ProtocolCommand,
         response=dict[str, Any],
+        # a malformed command is answered with the protocol's error envelope, not `detail`
+        other_responses={400: dict[str, Any]},
+        access=on("threads", "create_run"),
     ),
     Endpoint(
         "POST",
@@ -177,5 +181,7 @@ ENDPOINTS = [
         TAG,
         body=EventStreamRequest,
         streams=True,
+        errors=(400,),
+        access=on("threads", "read"),
     ),
 ]

@@ -11,6 +11,8 @@ from starlette.responses import Response
 from studio.protocol.schema import RUN_STATUSES, CancelAction, Run
 from studio.runtime import ids
 from studio.runtime.api import models
+from studio.runtime.api.access import IN_HANDLER, on
+from studio.runtime.api.guard import authorize, caller
 from studio.runtime.api.http import (
     Endpoint,
     configurable_headers,
@@ -28,6 +30,7 @@ from studio.runtime.api.http import (
     validate,
 )
 from studio.runtime.api.streaming import event_stream, mode_filter, result_body
+from studio.runtime.auth.filters import matches
 from studio.runtime.context import Runtime
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.run_result import RunResult, thread_result
@@ -86,6 +89,7 @@ async def _start(
             thread_id=thread_id,
             headers=_run_context(request),
             run_id=run_id,
+            caller=caller(request),
         )
     except BaseException:
         rt.broker.discard(run_id)
@@ -100,7 +104,11 @@ async def create_thread_run(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
     body = await parse_body(request, models.RunCreateStateful)
     run = await create_run(
-        runtime(request), body, thread_id=thread_id, headers=_run_context(request)
+        runtime(request),
+        body,
+        thread_id=thread_id,
+        headers=_run_context(request),
+        caller=caller(request),
     )
     return json_response(
         run, headers={"Content-Location": f"/threads/{thread_id}/runs/{run['run_id']}"}
@@ -109,7 +117,13 @@ async def create_thread_run(request: Request) -> Response:
 
 async def create_stateless_run(request: Request) -> Response:
     body = await parse_body(request, models.RunCreateStateless)
-    run = await create_run(runtime(request), body, thread_id=None, headers=_run_context(request))
+    run = await create_run(
+        runtime(request),
+        body,
+        thread_id=None,
+        headers=_run_context(request),
+        caller=caller(request),
+    )
     return json_response(run, headers={"Content-Location": f"/runs/{run['run_id']}"})
 
 
@@ -122,7 +136,10 @@ async def create_batch(request: Request) -> Response:
     ]
     rt = runtime(request)
     headers = _run_context(request)
-    runs = [await create_run(rt, body, thread_id=None, headers=headers) for body in bodies]
+    who = caller(request)
+    runs = [
+        await create_run(rt, body, thread_id=None, headers=headers, caller=who) for body in bodies
+    ]
     return json_response(runs)
 
 
@@ -242,7 +259,7 @@ async def join_run(request: Request) -> Response:
     cancel = _canceller(rt, run) if query_bool(request, "cancel_on_disconnect") else None
     return result_body(
         log,
-        after=len(log.events),
+        after=await log.resume_at(None),
         heartbeat=heartbeat(request),
         final=_final(rt, thread_id),
         on_disconnect=cancel,
@@ -252,7 +269,7 @@ async def join_run(request: Request) -> Response:
 
 async def join_run_stream(request: Request) -> Response:
     rt, run = await _existing_run(request)
-    return _join_stream(request, rt, run)
+    return await _join_stream(request, rt, run)
 
 
 async def join_stateless_run_stream(request: Request) -> Response:
@@ -261,12 +278,22 @@ async def join_stateless_run_stream(request: Request) -> Response:
     run_id = path_uuid(request, "run_id", "run")
     rt = runtime(request)
     run = await rt.storage.find_run(run_id)
-    if run is None:
+    if run is None or not await _visible(request, "read", run):
         raise not_found(f"Run {run_id} not found")
-    return _join_stream(request, rt, run)
+    return await _join_stream(request, rt, run)
 
 
-def _join_stream(request: Request, rt: Runtime, run: Run) -> Response:
+async def _visible(request: Request, action: str, run: Run) -> bool:
+    """Whether custom auth lets the caller `action` (read, update) the run's thread."""
+    value = {"thread_id": run["thread_id"], "run_id": run["run_id"]}
+    filters = await authorize(request, "threads", action, value)
+    if not filters:
+        return True
+    thread = await runtime(request).storage.get_thread(run["thread_id"])
+    return thread is not None and matches(thread["metadata"], filters)
+
+
+async def _join_stream(request: Request, rt: Runtime, run: Run) -> Response:
     run_id, thread_id = run["run_id"], run["thread_id"]
     last_event_id = parse_event_id(request.headers.get("last-event-id"))
     log = rt.broker.get_run_log(run_id)
@@ -274,7 +301,7 @@ def _join_stream(request: Request, rt: Runtime, run: Run) -> Response:
         log = rt.broker.run_log(run_id, thread_id=thread_id)
         if run["status"] not in ("pending", "running"):
             log.close()
-    after = len(log.events) if last_event_id is None else min(last_event_id, len(log.events))
+    after = await log.resume_at(last_event_id)
     cancel = _canceller(rt, run) if query_bool(request, "cancel_on_disconnect") else None
     return event_stream(
         log,
@@ -303,7 +330,7 @@ async def cancel_run(request: Request) -> Response:
             "and the runs haven't been deleted or completed."
         )
     log = rt.broker.run_log(run_id, thread_id=thread_id)
-    after = len(log.events)
+    after = await log.resume_at(None)
     await rt.queue.cancel(
         run, action, f"{action} requested via POST /threads/{{thread_id}}/runs/{{run_id}}/cancel"
     )
@@ -346,6 +373,7 @@ async def cancel_runs(request: Request) -> Response:
             run = await rt.storage.get_run(thread_id, run_id)
             if run is not None and run["status"] in ("pending", "running"):
                 candidates.append(run)
+    candidates = [run for run in candidates if await _visible(request, "update", run)]
     if not candidates:
         raise not_found("No runs found to cancel.")
     for run in candidates:
@@ -365,6 +393,8 @@ ENDPOINTS = [
         TAG_THREAD,
         body=models.RunCreateStateful,
         response=Run,
+        access=IN_HANDLER,
+        errors=(400, 409),
     ),
     Endpoint(
         "POST",
@@ -374,6 +404,8 @@ ENDPOINTS = [
         TAG_THREAD,
         body=models.RunCreateStateful,
         streams=True,
+        access=IN_HANDLER,
+        errors=(400, 409),
     ),
     Endpoint(
         "POST",
@@ -383,6 +415,8 @@ ENDPOINTS = [
         TAG_THREAD,
         body=models.RunCreateStateful,
         response=dict[str, Any],
+        access=IN_HANDLER,
+        errors=(400, 409),
     ),
     Endpoint(
         "GET",
@@ -392,9 +426,16 @@ ENDPOINTS = [
         TAG_THREAD,
         response=RUN_LIST,
         query={"limit": "integer", "offset": "integer", "status": "string", "select": "array"},
+        access=on("threads", "search"),
     ),
     Endpoint(
-        "GET", "/threads/{thread_id}/runs/{run_id}", get_run, "Get Run", TAG_THREAD, response=Run
+        "GET",
+        "/threads/{thread_id}/runs/{run_id}",
+        get_run,
+        "Get Run",
+        TAG_THREAD,
+        response=Run,
+        access=on("threads", "read"),
     ),
     Endpoint(
         "GET",
@@ -403,6 +444,7 @@ ENDPOINTS = [
         "Get Run Traceback (lg-studio)",
         TAG_THREAD,
         response=dict[str, Any],
+        access=on("threads", "read"),
     ),
     Endpoint(
         "DELETE",
@@ -411,6 +453,7 @@ ENDPOINTS = [
         "Delete Run",
         TAG_THREAD,
         status=204,
+        access=on("threads", "delete"),
     ),
     Endpoint(
         "GET",
@@ -420,6 +463,7 @@ ENDPOINTS = [
         TAG_THREAD,
         response=dict[str, Any],
         query={"cancel_on_disconnect": "boolean"},
+        access=on("threads", "read"),
     ),
     Endpoint(
         "GET",
@@ -429,6 +473,7 @@ ENDPOINTS = [
         TAG_THREAD,
         streams=True,
         query={"stream_mode": "string", "cancel_on_disconnect": "boolean"},
+        access=on("threads", "read"),
     ),
     Endpoint(
         "POST",
@@ -438,6 +483,8 @@ ENDPOINTS = [
         TAG_THREAD,
         status=202,
         query={"wait": "boolean", "action": "string"},
+        access=on("threads", "update"),
+        other_responses={200: dict[str, Any]},
     ),
     Endpoint(
         "POST",
@@ -447,6 +494,8 @@ ENDPOINTS = [
         TAG_STATELESS,
         body=models.RunCreateStateless,
         response=Run,
+        access=IN_HANDLER,
+        errors=(400, 404),
     ),
     Endpoint(
         "POST",
@@ -456,6 +505,8 @@ ENDPOINTS = [
         TAG_STATELESS,
         body=models.RunCreateStateless,
         streams=True,
+        access=IN_HANDLER,
+        errors=(400, 404),
     ),
     Endpoint(
         "POST",
@@ -465,6 +516,8 @@ ENDPOINTS = [
         TAG_STATELESS,
         body=models.RunCreateStateless,
         response=dict[str, Any],
+        access=IN_HANDLER,
+        errors=(400, 404),
     ),
     Endpoint(
         "POST",
@@ -472,8 +525,10 @@ ENDPOINTS = [
         create_batch,
         "Create Run Batch",
         TAG_STATELESS,
-        body=models.RunCreateStateless,
+        body=list[models.RunCreateStateless],
         response=RUN_LIST,
+        access=IN_HANDLER,
+        errors=(400, 404),
     ),
     Endpoint(
         "GET",
@@ -483,6 +538,7 @@ ENDPOINTS = [
         TAG_STATELESS,
         streams=True,
         query={"stream_mode": "string"},
+        access=IN_HANDLER,
     ),
     Endpoint(
         "POST",
@@ -493,5 +549,7 @@ ENDPOINTS = [
         body=models.RunsCancel,
         status=204,
         query={"action": "string"},
+        access=IN_HANDLER,
+        errors=(404,),
     ),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from studio.runtime.api.access import STUDIO_ONLY
 from studio.runtime.api.http import Endpoint, heartbeat, runtime
 from studio.runtime.api.streaming import event_stream
 from studio.runtime.streams import parse_event_id
@@ -29,5 +30,6 @@ ENDPOINTS = [
         "Follow the server's events: `graphs` after a reload, `log` records, `output` of runs",
         TAG,
         streams=True,
+        access=STUDIO_ONLY,
     ),
 ]

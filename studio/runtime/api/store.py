@@ -19,6 +19,8 @@ from starlette.responses import Response
 
 from studio.protocol import schema
 from studio.runtime import ids
+from studio.runtime.api.access import IN_HANDLER
+from studio.runtime.api.guard import authorize
 from studio.runtime.api.http import (
     Endpoint,
     json_response,
@@ -28,6 +30,8 @@ from studio.runtime.api.http import (
     runtime,
 )
 from studio.runtime.api.models import Body, JsonObject
+from studio.runtime.api.store_filters import NOTHING, with_auth_filter
+from studio.runtime.auth.filters import Filter
 from studio.runtime.errors import ApiError
 
 FILTER_OPERATORS = frozenset({"$eq", "$ne", "$gt", "$gte", "$lt", "$lte"})
@@ -117,15 +121,32 @@ def _search_item(item: SearchItem) -> schema.SearchItem:
     return {**_item(item), "score": item.score}
 
 
+async def _authorized(request: Request, action: str, value: dict[str, Any]) -> Filter | None:
+    """Run the project's `store` handler; it may rewrite `value["namespace"]` (e.g. put each
+    user's items under their own id), so the namespace is checked again after it."""
+    filters = await authorize(request, "store", action, value)
+    if value.get("namespace") is not None:
+        value["namespace"] = _namespace(list(value["namespace"]), "namespace")
+    return filters
+
+
 async def put_item(request: Request) -> Response:
     body = await parse_body(request, StorePut)
     namespace = _namespace(body.namespace, "body.namespace", required=True)
+    value: dict[str, Any] = {
+        "namespace": namespace,
+        "key": body.key,
+        "value": body.value,
+        "index": body.index,
+        "ttl": body.ttl,
+    }
+    await _authorized(request, "put", value)
     await runtime(request).store.aput(
-        namespace,
-        body.key,
-        body.value,
-        index=body.index,
-        ttl=NOT_PROVIDED if body.ttl is None else body.ttl,
+        value["namespace"],
+        value["key"],
+        value["value"],
+        index=value["index"],
+        ttl=NOT_PROVIDED if value["ttl"] is None else value["ttl"],
     )
     return no_content()
 
@@ -137,8 +158,14 @@ async def get_item(request: Request) -> Response:
     if not key:
         raise ApiError(400, "Invalid query parameter key: a key is required")
     refresh = request.query_params.get("refresh_ttl")
+    value: dict[str, Any] = {
+        "namespace": namespace,
+        "key": key,
+        "refresh_ttl": None if refresh is None else query_bool(request, "refresh_ttl"),
+    }
+    await _authorized(request, "get", value)
     item = await runtime(request).store.aget(
-        namespace, key, refresh_ttl=None if refresh is None else query_bool(request, "refresh_ttl")
+        value["namespace"], value["key"], refresh_ttl=value["refresh_ttl"]
     )
     return json_response(None if item is None else _item(item))
 
@@ -146,7 +173,9 @@ async def get_item(request: Request) -> Response:
 async def delete_item(request: Request) -> Response:
     body = await parse_body(request, StoreDelete)
     namespace = _namespace(body.namespace, "body.namespace", required=True)
-    await runtime(request).store.adelete(namespace, body.key)
+    value: dict[str, Any] = {"namespace": namespace, "key": body.key}
+    await _authorized(request, "delete", value)
+    await runtime(request).store.adelete(value["namespace"], value["key"])
     return no_content()
 
 
@@ -154,25 +183,46 @@ async def search_items(request: Request) -> Response:
     body = await parse_body(request, StoreSearch)
     prefix = _namespace(body.namespace_prefix, "body.namespace_prefix")
     _check_filter(body.filter)
+    value: dict[str, Any] = {
+        "namespace": prefix,
+        "filter": body.filter,
+        "limit": body.limit,
+        "offset": body.offset,
+        "query": body.query,
+        "refresh_ttl": body.refresh_ttl,
+    }
+    conditions = with_auth_filter(value["filter"], await _authorized(request, "search", value))
+    if conditions is NOTHING:
+        return json_response({"items": []})
     items = await runtime(request).store.asearch(
-        prefix,
-        query=body.query,
-        filter=body.filter,
-        limit=body.limit,
-        offset=body.offset,
-        refresh_ttl=body.refresh_ttl,
+        value["namespace"],
+        query=value["query"],
+        filter=conditions,
+        limit=value["limit"],
+        offset=value["offset"],
+        refresh_ttl=value["refresh_ttl"],
     )
     return json_response({"items": [_search_item(item) for item in items]})
 
 
 async def list_namespaces(request: Request) -> Response:
     body = await parse_body(request, StoreListNamespaces)
+    value: dict[str, Any] = {
+        "namespace": _namespace(body.prefix, "body.prefix") or None,
+        "suffix": _namespace(body.suffix, "body.suffix") or None,
+        "max_depth": body.max_depth,
+        "limit": body.limit,
+        "offset": body.offset,
+    }
+    await _authorized(request, "list_namespaces", value)
+    if value["suffix"] is not None:
+        value["suffix"] = _namespace(list(value["suffix"]), "suffix")
     namespaces = await runtime(request).store.alist_namespaces(
-        prefix=_namespace(body.prefix, "body.prefix") or None,
-        suffix=_namespace(body.suffix, "body.suffix") or None,
-        max_depth=body.max_depth,
-        limit=body.limit,
-        offset=body.offset,
+        prefix=value["namespace"] or None,
+        suffix=value["suffix"] or None,
+        max_depth=value["max_depth"],
+        limit=value["limit"],
+        offset=value["offset"],
     )
     return json_response({"namespaces": [list(ns) for ns in namespaces]})
 
@@ -180,7 +230,15 @@ async def list_namespaces(request: Request) -> Response:
 TAG = "Store"
 ENDPOINTS = [
     Endpoint(
-        "PUT", "/store/items", put_item, "Store or Update Item", TAG, body=StorePut, status=204
+        "PUT",
+        "/store/items",
+        put_item,
+        "Store or Update Item",
+        TAG,
+        body=StorePut,
+        status=204,
+        access=IN_HANDLER,
+        errors=(400,),
     ),
     Endpoint(
         "GET",
@@ -190,9 +248,19 @@ ENDPOINTS = [
         TAG,
         response=schema.StoreItem | None,
         query={"namespace": "string", "key": "string", "refresh_ttl": "boolean"},
+        access=IN_HANDLER,
+        errors=(400,),
     ),
     Endpoint(
-        "DELETE", "/store/items", delete_item, "Delete an Item", TAG, body=StoreDelete, status=204
+        "DELETE",
+        "/store/items",
+        delete_item,
+        "Delete an Item",
+        TAG,
+        body=StoreDelete,
+        status=204,
+        access=IN_HANDLER,
+        errors=(400,),
     ),
     Endpoint(
         "POST",
@@ -202,6 +270,7 @@ ENDPOINTS = [
         TAG,
         body=StoreSearch,
         response=schema.SearchItemsResponse,
+        access=IN_HANDLER,
     ),
     Endpoint(
         "POST",
@@ -211,5 +280,6 @@ ENDPOINTS = [
         TAG,
         body=StoreListNamespaces,
         response=schema.ListNamespaceResponse,
+        access=IN_HANDLER,
     ),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import uuid4
 
 import orjson
 from starlette.requests import Request
@@ -12,6 +13,8 @@ from starlette.responses import Response
 from studio.protocol.schema import Thread, ThreadState
 from studio.runtime import ids
 from studio.runtime.api import models
+from studio.runtime.api.access import IN_HANDLER, on
+from studio.runtime.api.guard import authorize, missing
 from studio.runtime.api.http import (
     Endpoint,
     configurable_headers,
@@ -28,6 +31,7 @@ from studio.runtime.api.http import (
     select_fields,
 )
 from studio.runtime.api.streaming import event_stream
+from studio.runtime.auth.filters import matches
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.records import new_thread
 from studio.runtime.services import threads as service
@@ -51,7 +55,18 @@ async def create_thread(request: Request) -> Response:
             "A thread created with supersteps needs `metadata.graph_id`: the graph whose state "
             "the supersteps update.",
         )
-    requested = new_thread(thread_id, body.metadata or {}, ids.now_iso())
+    value: dict[str, Any] = {
+        "thread_id": thread_id,
+        "metadata": body.metadata or {},
+        "if_exists": body.if_exists,
+        "ttl": None if body.ttl is None else body.ttl.model_dump(),
+    }
+    filters = await authorize(request, "threads", "create", value)
+    if filters:
+        existing = await rt.storage.get_thread(thread_id)
+        if existing is not None and not matches(existing["metadata"], filters):
+            raise ApiError(409, f"Thread with ID {thread_id} already exists")
+    requested = new_thread(thread_id, value["metadata"], ids.now_iso())
     thread = await rt.storage.create_thread(requested, body.if_exists)
     if body.ttl is not None and thread == requested:
         await rt.storage.set_thread_ttl(thread_id, body.ttl.strategy, body.ttl.ttl)
@@ -67,8 +82,22 @@ async def create_thread(request: Request) -> Response:
     return json_response(thread)
 
 
-def _query(body: models.ThreadCount, **page: Any) -> ThreadQuery:
-    return ThreadQuery(metadata=body.metadata, values=body.values, status=body.status, **page)
+async def _query(request: Request, body: models.ThreadCount, **page: Any) -> ThreadQuery:
+    """The search a caller may make: what they asked for, narrowed by custom auth."""
+    value = {
+        "metadata": body.metadata or {},
+        "values": body.values or {},
+        "status": body.status,
+        **page,
+    }
+    filters = await authorize(request, "threads", "search", value)
+    return ThreadQuery(
+        metadata=body.metadata,
+        values=body.values,
+        status=body.status,
+        auth=None if filters is None else dict(filters),
+        **page,
+    )
 
 
 async def search_threads(request: Request) -> Response:
@@ -81,11 +110,10 @@ async def search_threads(request: Request) -> Response:
         if None in ids_filter:
             raise ApiError(422, "Invalid thread ID in ids: must be a UUID")
     page = await runtime(request).storage.search_threads(
-        ThreadQuery(
+        await _query(
+            request,
+            body,
             ids=[i for i in ids_filter if i] if ids_filter is not None else None,
-            metadata=body.metadata,
-            values=body.values,
-            status=body.status,
             sort_by=body.sort_by or "created_at",
             sort_order=body.sort_order or "desc",
             limit=body.limit,
@@ -106,7 +134,8 @@ async def search_threads(request: Request) -> Response:
 
 async def count_threads(request: Request) -> Response:
     body = await parse_body(request, models.ThreadCount)
-    return json_response(await runtime(request).storage.count_threads(_query(body)))
+    query = await _query(request, body)
+    return json_response(await runtime(request).storage.count_threads(query))
 
 
 async def get_thread(request: Request) -> Response:
@@ -117,13 +146,18 @@ async def get_thread(request: Request) -> Response:
 async def patch_thread(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
     body = await parse_body(request, models.ThreadPatch)
-    thread = await runtime(request).storage.update_thread_metadata(
-        thread_id, body.metadata or {}, ids.now_iso()
-    )
+    rt = runtime(request)
+    value: dict[str, Any] = {"thread_id": thread_id, "metadata": body.metadata or {}}
+    filters = await authorize(request, "threads", "update", value)
+    if filters:
+        current = await rt.storage.get_thread(thread_id)
+        if current is not None and not matches(current["metadata"], filters):
+            raise missing("threads", thread_id)
+    thread = await rt.storage.update_thread_metadata(thread_id, value["metadata"], ids.now_iso())
     if thread is None:
         raise not_found(f"Thread with ID {thread_id} not found")
     if body.ttl is not None:
-        await runtime(request).storage.set_thread_ttl(thread_id, body.ttl.strategy, body.ttl.ttl)
+        await rt.storage.set_thread_ttl(thread_id, body.ttl.strategy, body.ttl.ttl)
     if request.headers.get("prefer") == "return=minimal":
         return no_content()
     return json_response(thread)
@@ -138,12 +172,19 @@ async def delete_thread(request: Request) -> Response:
 async def prune_threads(request: Request) -> Response:
     body = await parse_body(request, models.ThreadPrune)
     rt = runtime(request)
-    pruned = 0
+    thread_ids = []
     for raw in body.thread_ids:
         thread_id = ids.canonical_uuid(raw)
         if thread_id is None:
             raise ApiError(422, f"Invalid thread ID '{raw}': must be a UUID")
-        if await rt.storage.get_thread(thread_id) is None:
+        thread_ids.append(thread_id)
+    filters = await authorize(request, "threads", "delete", {"thread_ids": thread_ids})
+    threads = [await rt.storage.get_thread(thread_id) for thread_id in thread_ids]
+    if any(t is not None and not matches(t["metadata"], filters) for t in threads):
+        raise not_found("At least one thread not found or not authorized")
+    pruned = 0
+    for thread_id, thread in zip(thread_ids, threads, strict=True):
+        if thread is None:
             continue
         if body.strategy == "delete":
             await service.delete_thread(rt, thread_id)
@@ -155,7 +196,13 @@ async def prune_threads(request: Request) -> Response:
 
 async def copy_thread(request: Request) -> Response:
     thread_id = path_uuid(request, "thread_id", "thread")
-    return json_response(await service.copy_thread(runtime(request), thread_id))
+    rt = runtime(request)
+    source = await service.get_thread(rt, thread_id)
+    copy_id = str(uuid4())
+    value: dict[str, Any] = {"thread_id": copy_id, "metadata": dict(source["metadata"])}
+    await authorize(request, "threads", "create", value)
+    copy = await service.copy_thread(rt, source, copy_id, value["metadata"])
+    return json_response(copy)
 
 
 async def get_state(request: Request) -> Response:
@@ -258,7 +305,7 @@ async def join_thread_stream(request: Request) -> Response:
     await service.get_thread(rt, thread_id)
     log = rt.broker.thread_log(thread_id)
     last_event_id = parse_event_id(request.headers.get("last-event-id"))
-    after = len(log.events) if last_event_id is None else min(last_event_id, len(log.events))
+    after = await log.resume_at(last_event_id)
     return event_stream(
         log,
         after=after,
@@ -278,6 +325,8 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadCreate,
         response=Thread,
+        access=IN_HANDLER,
+        errors=(400, 404, 409),
     ),
     Endpoint(
         "POST",
@@ -287,6 +336,7 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadSearch,
         response=list[Thread],
+        access=IN_HANDLER,
     ),
     Endpoint(
         "POST",
@@ -296,6 +346,7 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadCount,
         response=int,
+        access=IN_HANDLER,
     ),
     Endpoint(
         "POST",
@@ -305,8 +356,18 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadPrune,
         response=dict[str, int],
+        access=IN_HANDLER,
+        errors=(404,),
     ),
-    Endpoint("GET", "/threads/{thread_id}", get_thread, "Get Thread", TAG, response=Thread),
+    Endpoint(
+        "GET",
+        "/threads/{thread_id}",
+        get_thread,
+        "Get Thread",
+        TAG,
+        response=Thread,
+        access=on("threads", "read"),
+    ),
     Endpoint(
         "PATCH",
         "/threads/{thread_id}",
@@ -315,9 +376,26 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadPatch,
         response=Thread,
+        access=IN_HANDLER,
     ),
-    Endpoint("DELETE", "/threads/{thread_id}", delete_thread, "Delete Thread", TAG, status=204),
-    Endpoint("POST", "/threads/{thread_id}/copy", copy_thread, "Copy Thread", TAG, response=Thread),
+    Endpoint(
+        "DELETE",
+        "/threads/{thread_id}",
+        delete_thread,
+        "Delete Thread",
+        TAG,
+        status=204,
+        access=on("threads", "delete"),
+    ),
+    Endpoint(
+        "POST",
+        "/threads/{thread_id}/copy",
+        copy_thread,
+        "Copy Thread",
+        TAG,
+        response=Thread,
+        access=on("threads", "read"),
+    ),
     Endpoint(
         "GET",
         "/threads/{thread_id}/state",
@@ -326,6 +404,7 @@ ENDPOINTS = [
         TAG,
         response=ThreadState,
         query={"subgraphs": "boolean"},
+        access=on("threads", "read"),
     ),
     Endpoint(
         "POST",
@@ -335,6 +414,8 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadStateUpdate,
         response=dict[str, Any],
+        access=on("threads", "update"),
+        errors=(400, 409),
     ),
     Endpoint(
         "GET",
@@ -344,6 +425,7 @@ ENDPOINTS = [
         TAG,
         response=ThreadState,
         query={"subgraphs": "boolean"},
+        access=on("threads", "read"),
     ),
     Endpoint(
         "POST",
@@ -353,6 +435,7 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadStateCheckpoint,
         response=ThreadState,
+        access=on("threads", "read"),
     ),
     Endpoint(
         "GET",
@@ -362,6 +445,7 @@ ENDPOINTS = [
         TAG,
         streams=True,
         query={"stream_mode": "string"},
+        access=on("threads", "read"),
     ),
     Endpoint(
         "POST",
@@ -371,6 +455,7 @@ ENDPOINTS = [
         TAG,
         body=models.ThreadHistory,
         response=STATES,
+        access=on("threads", "read"),
     ),
     Endpoint(
         "GET",
@@ -380,5 +465,6 @@ ENDPOINTS = [
         TAG,
         response=STATES,
         query={"limit": "integer", "before": "string"},
+        access=on("threads", "read"),
     ),
 ]

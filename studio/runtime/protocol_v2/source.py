@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 from studio.protocol.schema import Run
 from studio.runtime.context import Runtime
-from studio.runtime.streams import StreamEvent
+from studio.runtime.streams import EventLog, StreamEvent
 
 # Runs of one thread looked at per pass (newest first); older runs' logs have long expired.
 MAX_RUNS = 1000
@@ -30,7 +30,7 @@ async def thread_run_events(
     seen: set[str] = set()
     while True:
         watch = rt.broker.thread_log(thread_id)
-        mark = len(watch.events)  # before listing: a run starting after it shows up there
+        mark = await watch.resume_at(None)  # before listing: a later run shows up there
         runs = await rt.storage.list_runs(thread_id, limit=MAX_RUNS, offset=0, status=None)
         fresh = [run for run in reversed(runs) if run["run_id"] not in seen]
         for run in fresh:
@@ -38,7 +38,7 @@ async def thread_run_events(
             log = rt.broker.get_run_log(run["run_id"])
             if not live:
                 if log is not None:
-                    yield run, list(log.events)
+                    yield run, await _held(log)
                     if log.closed:
                         yield run, None
                 continue
@@ -54,3 +54,16 @@ async def thread_run_events(
         if not fresh:
             async for _ in watch.follow(mark):
                 break
+
+
+async def _held(log: EventLog) -> list[StreamEvent]:
+    """What the log holds now; events that come later are not waited for."""
+    end = await log.resume_at(None)
+    held: list[StreamEvent] = []
+    if end == 0:
+        return held
+    async for batch in log.follow(0):
+        held.extend(event for event in batch if event.seq <= end)
+        if batch[-1].seq >= end:
+            break
+    return held

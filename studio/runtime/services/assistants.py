@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 from uuid import uuid4
 
-from studio.protocol.schema import Assistant, Config, IfExists
+from studio.protocol.schema import Assistant, Config, IfExists, Thread
 from studio.runtime import ids
+from studio.runtime.auth.caller import ANONYMOUS, Caller
+from studio.runtime.auth.filters import matches
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.graphs import system_assistant_id
+from studio.runtime.services.authz import authorize
 from studio.runtime.services.threads import delete_thread
 from studio.runtime.storage.base import ThreadQuery
 
@@ -152,16 +155,39 @@ async def resolve_assistant(runtime: Runtime, assistant_id: str) -> Assistant:
     return await get_assistant(runtime, canonical)
 
 
-async def delete_assistant(runtime: Runtime, assistant_id: str, *, delete_threads: bool) -> None:
-    """Stop the assistant's runs, optionally delete its threads, then the assistant."""
+async def delete_assistant(
+    runtime: Runtime, assistant_id: str, *, delete_threads: bool, caller: Caller = ANONYMOUS
+) -> None:
+    """Stop the assistant's runs, optionally delete its threads (those the caller may
+    delete), then the assistant."""
     if await runtime.storage.get_assistant(assistant_id) is None:
         raise not_found(f"Assistant '{assistant_id}' not found")
     for run, _ in await runtime.storage.active_runs():
         if run["assistant_id"] == assistant_id:
             await runtime.queue.cancel(run, "interrupt", "assistant deleted")
     if delete_threads:
-        owned = ThreadQuery(metadata={"assistant_id": assistant_id}, limit=1000)
-        while page := (await runtime.storage.search_threads(owned)).rows:
-            for thread in page:
-                await delete_thread(runtime, thread["thread_id"])
+        await _delete_threads_of(runtime, assistant_id, caller)
     await runtime.storage.delete_assistant(assistant_id)
+
+
+async def _delete_threads_of(runtime: Runtime, assistant_id: str, caller: Caller) -> None:
+    kept = 0  # someone else's threads stay, as the reference does; they sort first
+    while page := (
+        await runtime.storage.search_threads(
+            ThreadQuery(metadata={"assistant_id": assistant_id}, limit=1000, offset=kept)
+        )
+    ).rows:
+        for thread in page:
+            if await _may_delete(runtime, caller, thread):
+                await delete_thread(runtime, thread["thread_id"])
+            else:
+                kept += 1
+
+
+async def _may_delete(runtime: Runtime, caller: Caller, thread: Thread) -> bool:
+    value = {"thread_id": thread["thread_id"]}
+    try:
+        filters = await authorize(runtime, caller, "threads", "delete", value)
+    except ApiError:
+        return False
+    return matches(thread["metadata"], filters)

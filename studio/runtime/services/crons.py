@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from studio.protocol.schema import Cron
+from studio.protocol.schema import Assistant, Cron
 from studio.runtime import ids
 from studio.runtime.api.cron_models import CronCreate, CronPatch, ThreadCronCreate
 from studio.runtime.api.models import RunCreateStateful, RunCreateStateless
+from studio.runtime.auth.caller import ANONYMOUS, AUTH_CONFIGURABLE, Caller
+from studio.runtime.auth.filters import matches
 from studio.runtime.cron_schedule import check_schedule, check_timezone, next_fire, tick_run_id
 from studio.runtime.errors import ApiError, not_found
 from studio.runtime.services.assistants import resolve_assistant
+from studio.runtime.services.authz import authorize, check_assistant_usable
 from studio.runtime.services.runs import run_request, schedule_run
 
 if TYPE_CHECKING:
@@ -42,22 +45,39 @@ def _iso(moment: datetime | None) -> str | None:
     return ids.iso(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
 
 
-def _with_cron_id(payload: dict[str, Any], cron_id: str) -> dict[str, Any]:
+# What a cron's payload carries in `config.configurable` besides the client's own keys: its id
+# and the user who created it (whom every tick's run is authorized and run as).
+_CRON_CONFIGURABLE = frozenset({"cron_id", *AUTH_CONFIGURABLE})
+
+
+def _with_identity(payload: dict[str, Any], cron_id: str, creator: Caller) -> dict[str, Any]:
     payload = copy.deepcopy(payload)
     config = payload.get("config") or {}
-    config["configurable"] = {**(config.get("configurable") or {}), "cron_id": cron_id}
+    config["configurable"] = {
+        **(config.get("configurable") or {}),
+        "cron_id": cron_id,
+        **creator.run_configurable(),
+    }
     payload["config"] = config
     return payload
+
+
+def cron_creator(cron: Cron) -> Caller:
+    """The caller a cron acts for (stored in its payload when it was created)."""
+    configurable = (cron["payload"].get("config") or {}).get("configurable") or {}
+    return Caller.from_run_configurable(configurable)
 
 
 def run_body(cron: Cron) -> RunCreateStateful | RunCreateStateless:
     """The run request of one tick of `cron`.
 
-    `cron_id` is dropped from the payload's configurable here and handed to `run_request` as
-    a header instead, so it never counts as a `configurable` given next to `context`."""
+    `cron_id` and the creator are dropped from the payload's configurable here and handed to
+    `run_request` separately, so they never count as a `configurable` given next to `context`."""
     payload = copy.deepcopy(cron["payload"])
     config = payload.get("config") or {}
-    configurable = {k: v for k, v in (config.get("configurable") or {}).items() if k != "cron_id"}
+    configurable = {
+        k: v for k, v in (config.get("configurable") or {}).items() if k not in _CRON_CONFIGURABLE
+    }
     if configurable:
         config["configurable"] = configurable
     else:
@@ -79,33 +99,70 @@ async def _check_runnable(runtime: Runtime, cron: Cron) -> None:
     if cron["payload"].get("webhook"):
         runtime.webhook_policy.check(cron["payload"]["webhook"])
     await run_request(
-        runtime, run_body(cron), thread_id=cron["thread_id"], headers={"cron_id": cron["cron_id"]}
+        runtime,
+        run_body(cron),
+        thread_id=cron["thread_id"],
+        headers={"cron_id": cron["cron_id"]},
+        caller=cron_creator(cron),
     )
 
 
+async def _authorize_cron(
+    runtime: Runtime, caller: Caller, assistant: Assistant, value: dict[str, Any]
+) -> None:
+    """LangGraph Server's `crons.create` check (its handler may add metadata), then
+    `assistants.read` for a non-system assistant and `threads.read` for the cron's thread; a
+    hidden one is reported missing."""
+    if runtime.auth is None:
+        return
+    await authorize(runtime, caller, "crons", "create", value)
+    missing = f"Assistant '{assistant['assistant_id']}' not found"
+    await check_assistant_usable(runtime, caller, assistant, missing)
+    thread_id = value["thread_id"]
+    if thread_id is not None:
+        read = {"thread_id": thread_id, "metadata": value["metadata"]}
+        filters = await authorize(runtime, caller, "threads", "read", read)
+        thread = await runtime.storage.get_thread(thread_id)
+        if thread is not None and not matches(thread["metadata"], filters):
+            raise not_found(f"Thread with ID '{thread_id}' not found")
+
+
 async def create_cron(
-    runtime: Runtime, body: CronCreate | ThreadCronCreate, thread_id: str | None
+    runtime: Runtime,
+    body: CronCreate | ThreadCronCreate,
+    thread_id: str | None,
+    caller: Caller = ANONYMOUS,
 ) -> Cron:
     check_schedule(body.schedule)
     timezone = check_timezone(body.timezone)
     assistant = await resolve_assistant(runtime, body.assistant_id)
-    if thread_id is not None and await runtime.storage.get_thread(thread_id) is None:
-        raise not_found(f"Thread with ID '{thread_id}' not found")
     cron_id = ids.uuid7()
     payload = body.model_dump(exclude_unset=True, mode="json")
     payload["assistant_id"] = assistant["assistant_id"]
+    value: dict[str, Any] = {
+        "payload": payload,
+        "schedule": body.schedule,
+        "cron_id": cron_id,
+        "thread_id": thread_id,
+        "user_id": caller.identity,
+        "end_time": _iso(body.end_time),
+        "metadata": dict(body.metadata or {}),
+    }
+    await _authorize_cron(runtime, caller, assistant, value)
+    if thread_id is not None and await runtime.storage.get_thread(thread_id) is None:
+        raise not_found(f"Thread with ID '{thread_id}' not found")
     now = ids.now()
     cron: Cron = {
         "cron_id": cron_id,
         "assistant_id": assistant["assistant_id"],
         "thread_id": thread_id,
-        "user_id": "",
+        "user_id": caller.identity,
         "schedule": body.schedule,
         "timezone": timezone,
         "end_time": _iso(body.end_time),
-        "payload": _with_cron_id(payload, cron_id),
+        "payload": _with_identity(payload, cron_id, caller),
         "next_run_date": ids.iso(next_fire(body.schedule, now, timezone)),
-        "metadata": dict(body.metadata or {}),
+        "metadata": value["metadata"],
         "on_run_completed": body.on_run_completed if isinstance(body, CronCreate) else None,
         "enabled": body.enabled,
         "created_at": ids.iso(now),
@@ -144,7 +201,7 @@ def _patched(cron: Cron, body: CronPatch, sent: dict[str, Any], now: datetime) -
         updated["metadata"] = {**cron["metadata"], **body.metadata}
     payload = {**cron["payload"], **body.model_dump(exclude_unset=True, mode="json")}
     payload["assistant_id"] = cron["payload"].get("assistant_id", cron["assistant_id"])
-    updated["payload"] = _with_cron_id(payload, cron["cron_id"])
+    updated["payload"] = _with_identity(payload, cron["cron_id"], cron_creator(cron))
     updated["updated_at"] = ids.iso(now)
     return updated
 
@@ -196,6 +253,7 @@ async def _fire(runtime: Runtime, cron: Cron, now: datetime) -> None:
             thread_id=cron["thread_id"],
             headers={"cron_id": cron_id},
             run_id=tick_run_id(cron_id, tick),
+            caller=cron_creator(cron),
         )
         inserted = await runtime.storage.fire_cron(
             cron_id, tick, next_tick, request, reject_if_busy=request.multitask_strategy == "reject"

@@ -10,24 +10,21 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from studio.protocol.schema import Run
+from studio.protocol.schema import Assistant, Run
 from studio.runtime import ids
 from studio.runtime.api.models import RunCreateStateful, RunCreateStateless
-from studio.runtime.errors import ApiError
+from studio.runtime.auth.caller import ANONYMOUS, Caller
+from studio.runtime.auth.filters import matches
+from studio.runtime.errors import ApiError, not_found
 from studio.runtime.records import RunRequest
 from studio.runtime.services.assistants import BOTH_CONFIGURABLE_AND_CONTEXT, resolve_assistant
+from studio.runtime.services.authz import authorize, check_assistant_usable
 from studio.runtime.storage.base import RunInsert
 
 if TYPE_CHECKING:
     from studio.runtime.context import Runtime
 
-# The identity fields LangGraph Server sets on every run when no custom auth is configured.
-_UNAUTHENTICATED: dict[str, Any] = {
-    "langgraph_auth_user": None,
-    "langgraph_auth_user_id": "",
-    "langgraph_auth_permissions": [],
-}
-
+RUN_TARGET_NOT_FOUND = "Thread or assistant not found."
 BUSY_THREAD = (
     "Thread is already running a task. Wait for it to finish or choose a different multitask "
     "strategy."
@@ -57,9 +54,12 @@ async def create_run(
     thread_id: str | None,
     headers: dict[str, Any],
     run_id: str | None = None,
+    caller: Caller = ANONYMOUS,
 ) -> Run:
     """Store a new run as pending (creating or marking its thread) and schedule it."""
-    request = await run_request(runtime, body, thread_id=thread_id, headers=headers, run_id=run_id)
+    request = await run_request(
+        runtime, body, thread_id=thread_id, headers=headers, run_id=run_id, caller=caller
+    )
     inserted = await runtime.storage.create_run(
         request, reject_if_busy=request.multitask_strategy == "reject"
     )
@@ -73,15 +73,19 @@ async def run_request(
     thread_id: str | None,
     headers: dict[str, Any],
     run_id: str | None = None,
+    caller: Caller = ANONYMOUS,
 ) -> RunRequest:
-    """Validate a run request and build the run it asks for, without storing anything.
+    """Validate a run request, authorize it for `caller`, and build the run it asks for,
+    without storing anything.
 
     `headers` land in the run's `configurable` after validation (request headers; a cron's id).
     """
     assistant = await resolve_assistant(runtime, body.assistant_id)
     stateless = isinstance(body, RunCreateStateless)
+    requested_thread = None if stateless else thread_id
     if thread_id is None:
         thread_id = ids.uuid7()
+    run_id = run_id or ids.uuid7()
     temporary = isinstance(body, RunCreateStateless) and body.on_completion == "delete"
     if (stateless or temporary) and body.command is not None and body.command.resume is not None:
         raise ApiError(400, "You must provide a thread_id when resuming.")
@@ -98,7 +102,7 @@ async def run_request(
             configurable["checkpoint_id"] = checkpoint_id
         if body.checkpoint is not None:
             configurable.update(body.checkpoint.model_dump(exclude_none=True))
-    configurable.update(_UNAUTHENTICATED)
+    configurable.update(caller.run_configurable())
     configurable.update(headers)
     configurable["__request_start_time_ms__"] = int(time.time() * 1000)
     after_seconds = body.after_seconds or 0
@@ -125,12 +129,25 @@ async def run_request(
         "checkpoint_during": body.checkpoint_during if body.checkpoint_during is not None else True,
         "durability": durability,
     }
+    value: dict[str, Any] = {
+        "thread_id": requested_thread,
+        "assistant_id": assistant["assistant_id"],
+        "run_id": run_id,
+        "status": "pending",
+        "metadata": dict(body.metadata or {}),
+        "prevent_insert_if_inflight": strategy == "reject",
+        "multitask_strategy": strategy,
+        "if_not_exists": body.if_not_exists,
+        "after_seconds": after_seconds,
+        "kwargs": kwargs,
+    }
+    await _authorize_run(runtime, caller, assistant, value)
     return RunRequest(
-        run_id=run_id or ids.uuid7(),
+        run_id=run_id,
         thread_id=thread_id,
         assistant=assistant,
         kwargs=kwargs,
-        metadata=dict(body.metadata or {}),
+        metadata=value["metadata"],
         multitask_strategy=strategy,
         if_not_exists=body.if_not_exists,
         created_at=ids.now_iso(after_seconds),
@@ -138,6 +155,22 @@ async def run_request(
         temporary=temporary,
         config=config,
     )
+
+
+async def _authorize_run(
+    runtime: Runtime, caller: Caller, assistant: Assistant, value: dict[str, Any]
+) -> None:
+    """LangGraph Server's `threads.create_run` check (its handler may add run metadata, which
+    a thread the run creates inherits), then `assistants.read` for a non-system assistant;
+    a hidden thread or assistant is reported missing."""
+    if runtime.auth is None:
+        return
+    filters = await authorize(runtime, caller, "threads", "create_run", value)
+    await check_assistant_usable(runtime, caller, assistant, RUN_TARGET_NOT_FOUND)
+    if value["thread_id"] is not None and filters:
+        thread = await runtime.storage.get_thread(value["thread_id"])
+        if thread is not None and not matches(thread["metadata"], filters):
+            raise not_found(RUN_TARGET_NOT_FOUND)
 
 
 async def schedule_run(runtime: Runtime, request: RunRequest, inserted: RunInsert) -> Run:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any, cast
-from uuid import uuid4
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.errors import InvalidUpdateError
@@ -234,11 +233,13 @@ async def delete_thread(runtime: Runtime, thread_id: str) -> None:
         raise not_found(f"Thread with ID {thread_id} not found")
 
 
-async def copy_thread(runtime: Runtime, thread_id: str) -> Thread:
-    source = await get_thread(runtime, thread_id)
-    copy = new_thread(str(uuid4()), source["metadata"], ids.now_iso())
+async def copy_thread(
+    runtime: Runtime, source: Thread, copy_id: str, metadata: dict[str, Any]
+) -> Thread:
+    """A new thread `copy_id` with `source`'s checkpoints and values, and `metadata`."""
+    copy = new_thread(copy_id, metadata, ids.now_iso())
     created = await runtime.storage.create_thread(copy, "raise")
-    await runtime.checkpointer.acopy_thread(thread_id, created["thread_id"])
+    await runtime.checkpointer.acopy_thread(source["thread_id"], created["thread_id"])
     snapshot_values = source["values"]
     await runtime.storage.set_thread_state(
         created["thread_id"],

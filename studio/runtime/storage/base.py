@@ -47,6 +47,8 @@ class AssistantQuery:
     sort_order: SortOrder = "desc"
     limit: int = 10
     offset: int = 0
+    auth: dict[str, Any] | None = None
+    """A custom-auth filter on metadata (studio.runtime.auth.filters semantics)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class ThreadQuery:
     sort_order: SortOrder = "desc"
     limit: int = 10
     offset: int = 0
+    auth: dict[str, Any] | None = None
+    """A custom-auth filter on metadata (studio.runtime.auth.filters semantics)."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,8 @@ class CronQuery:
     sort_order: SortOrder = "desc"
     limit: int = 10
     offset: int = 0
+    auth: dict[str, Any] | None = None
+    """A custom-auth filter on metadata (studio.runtime.auth.filters semantics)."""
 
 
 ThreadTTLStrategy = Literal["delete", "keep_latest"]
@@ -99,7 +105,10 @@ class RunInsert:
     in_flight: list[Run]
 
 
-CancelOutcome = Literal["interrupted", "deleted"]
+CancelOutcome = Literal["dequeued", "deleted", "stopping"]
+"""What a cancel did: a pending run was marked interrupted (`dequeued`) or, cancelled with
+rollback, removed (`deleted`); or a running run was marked interrupted, and the process
+executing it must now stop it (`stopping`)."""
 
 
 class Storage(Protocol):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from studio.protocol.schema import (
     Assistant,
@@ -22,10 +22,12 @@ from studio.protocol.schema import (
     Thread,
 )
 from studio.runtime import records
+from studio.runtime.auth.filters import sql_matches
 from studio.runtime.records import RunOutcome, RunRequest
 from studio.runtime.storage import sqlite_crons as crons
 from studio.runtime.storage import sqlite_rows as rows
 from studio.runtime.storage import sqlite_thread_ttl as thread_ttl
+from studio.runtime.storage import tables
 from studio.runtime.storage.base import (
     AssistantQuery,
     CancelOutcome,
@@ -42,53 +44,6 @@ from studio.runtime.storage.jsonmatch import sql_contains
 from studio.runtime.storage.sqlite_db import SqliteDatabase
 from studio.runtime.storage.sqlite_schema import MIGRATIONS
 
-ASSISTANT_COLUMNS = (
-    "assistant_id",
-    "graph_id",
-    "config",
-    "context",
-    "metadata",
-    "name",
-    "description",
-    "version",
-    "created_at",
-    "updated_at",
-)
-VERSION_COLUMNS = (
-    "assistant_id",
-    "version",
-    "graph_id",
-    "config",
-    "context",
-    "metadata",
-    "name",
-    "description",
-    "created_at",
-)
-THREAD_COLUMNS = (
-    "thread_id",
-    "created_at",
-    "updated_at",
-    "state_updated_at",
-    "metadata",
-    "status",
-    "config",
-    "values",
-    "interrupts",
-    "error",
-)
-RUN_COLUMNS = (
-    "run_id",
-    "thread_id",
-    "assistant_id",
-    "created_at",
-    "updated_at",
-    "status",
-    "metadata",
-    "kwargs",
-    "multitask_strategy",
-    "temporary",
-)
 ACTIVE = "('pending', 'running')"
 
 
@@ -96,7 +51,10 @@ class SqliteStorage:
     """The `Storage` of one project, in `<data_dir>/runtime.sqlite`."""
 
     def __init__(self, path: Path) -> None:
-        self.db = SqliteDatabase(path, functions=[("json_contains", 2, sql_contains)])
+        self.db = SqliteDatabase(
+            path,
+            functions=[("json_contains", 2, sql_contains), ("auth_filter_matches", 2, sql_matches)],
+        )
 
     async def open(self) -> None:
         await self.db.open(MIGRATIONS)
@@ -126,7 +84,7 @@ class SqliteStorage:
         return await self.db.run(_search_assistants, query)
 
     async def count_assistants(self, query: AssistantQuery) -> int:
-        return await self.db.run(rows.count, "assistants", _assistant_where(query))
+        return await self.db.run(rows.count, "assistants", rows.SQL.assistant_where(query))
 
     async def assistant_versions(
         self, assistant_id: str, metadata: dict[str, Any] | None, limit: int, offset: int
@@ -160,7 +118,7 @@ class SqliteStorage:
         return await self.db.run(_search_threads, query)
 
     async def count_threads(self, query: ThreadQuery) -> int:
-        return await self.db.run(rows.count, "threads", _thread_where(query))
+        return await self.db.run(rows.count, "threads", rows.SQL.thread_where(query))
 
     async def set_thread_state(
         self,
@@ -245,7 +203,7 @@ class SqliteStorage:
         return await self.db.run(crons.search, query)
 
     async def count_crons(self, query: CronQuery) -> int:
-        return await self.db.run(rows.count, "crons", crons.where(query))
+        return await self.db.run(rows.count, "crons", rows.SQL.cron_where(query))
 
     async def due_crons(self, now: str, limit: int) -> list[Cron]:
         return await self.db.run(crons.due, now, limit)
@@ -307,8 +265,8 @@ def _get_assistant(conn: sqlite3.Connection, assistant_id: str) -> Assistant | N
 def _insert_version(conn: sqlite3.Connection, assistant: Assistant) -> None:
     version = records.version_of(assistant)
     conn.execute(
-        rows.insert_sql("assistant_versions", VERSION_COLUMNS),
-        rows.encode(dict(version), rows.ASSISTANT_JSON),
+        rows.SQL.insert("assistant_versions", tables.VERSION_COLUMNS),
+        rows.SQL.encode(dict(version), tables.ASSISTANT_JSON),
     )
 
 
@@ -321,8 +279,8 @@ def _create_assistant(
             return existing
         raise Conflict(f"Assistant '{assistant['assistant_id']}' already exists")
     conn.execute(
-        rows.insert_sql("assistants", ASSISTANT_COLUMNS),
-        rows.encode(dict(assistant), rows.ASSISTANT_JSON),
+        rows.SQL.insert("assistants", tables.ASSISTANT_COLUMNS),
+        rows.SQL.encode(dict(assistant), tables.ASSISTANT_JSON),
     )
     _insert_version(conn, assistant)
     return assistant
@@ -337,35 +295,18 @@ def _update_assistant(
     (latest,) = conn.execute(
         "SELECT MAX(version) FROM assistant_versions WHERE assistant_id = ?", (assistant_id,)
     ).fetchone()
-    updated = cast(Assistant, {**current, **changes})
-    updated["version"] = int(latest or 0) + 1
-    updated["updated_at"] = now
+    updated = records.assistant_updated(current, changes, int(latest or 0), now)
     conn.execute(
-        rows.update_sql("assistants", ASSISTANT_COLUMNS, "assistant_id"),
-        rows.encode(dict(updated), rows.ASSISTANT_JSON),
+        rows.SQL.update("assistants", tables.ASSISTANT_COLUMNS, "assistant_id"),
+        rows.SQL.encode(dict(updated), tables.ASSISTANT_JSON),
     )
     _insert_version(conn, updated)
     return updated
 
 
-def _assistant_where(query: AssistantQuery) -> rows.Where:
-    where = rows.Where()
-    if query.graph_id is not None:
-        where.add("graph_id = ?", query.graph_id)
-    if query.name:
-        where.add("instr(lower(name), lower(?)) > 0", query.name)
-    where.contains("metadata", query.metadata)
-    return where
-
-
 def _search_assistants(conn: sqlite3.Connection, query: AssistantQuery) -> Page[Assistant]:
-    where = _assistant_where(query)
-    order = rows.order_by(
-        query.sort_by,
-        query.sort_order,
-        "assistant_id",
-        nocase=query.sort_by in ("name", "graph_id"),
-    )
+    where = rows.SQL.assistant_where(query)
+    order = rows.SQL.assistant_order(query)
     return rows.page(conn, "assistants", where, order, query.limit, query.offset, rows.assistant)
 
 
@@ -376,7 +317,7 @@ def _assistant_versions(
     limit: int,
     offset: int,
 ) -> list[AssistantVersion]:
-    where = rows.Where()
+    where = rows.SQL.where()
     where.add("assistant_id = ?", assistant_id)
     where.contains("metadata", metadata)
     found = conn.execute(
@@ -396,24 +337,10 @@ def _set_assistant_version(
     ).fetchone()
     if current is None or found is None:
         return None
-    chosen = rows.assistant_version(found)
-    updated = cast(
-        Assistant,
-        {
-            **current,
-            "graph_id": chosen["graph_id"],
-            "config": chosen["config"],
-            "context": chosen["context"],
-            "metadata": chosen["metadata"],
-            "name": chosen["name"],
-            "description": chosen["description"],
-            "version": chosen["version"],
-            "updated_at": now,
-        },
-    )
+    updated = records.assistant_at_version(current, rows.assistant_version(found), now)
     conn.execute(
-        rows.update_sql("assistants", ASSISTANT_COLUMNS, "assistant_id"),
-        rows.encode(dict(updated), rows.ASSISTANT_JSON),
+        rows.SQL.update("assistants", tables.ASSISTANT_COLUMNS, "assistant_id"),
+        rows.SQL.encode(dict(updated), tables.ASSISTANT_JSON),
     )
     return updated
 
@@ -428,11 +355,11 @@ def _get_thread(conn: sqlite3.Connection, thread_id: str) -> Thread | None:
 
 def _write_thread(conn: sqlite3.Connection, thread: Thread, *, insert: bool) -> None:
     sql = (
-        rows.insert_sql("threads", THREAD_COLUMNS)
+        rows.SQL.insert("threads", tables.THREAD_COLUMNS)
         if insert
-        else rows.update_sql("threads", THREAD_COLUMNS, "thread_id")
+        else rows.SQL.update("threads", tables.THREAD_COLUMNS, "thread_id")
     )
-    conn.execute(sql, rows.encode(dict(thread), rows.THREAD_JSON))
+    conn.execute(sql, rows.SQL.encode(dict(thread), tables.THREAD_JSON))
 
 
 def _create_thread(conn: sqlite3.Connection, thread: Thread, if_exists: IfExists) -> Thread:
@@ -451,27 +378,14 @@ def _update_thread_metadata(
     thread = _get_thread(conn, thread_id)
     if thread is None:
         return None
-    thread["metadata"] = {**thread["metadata"], **metadata}
-    thread["updated_at"] = now
-    _write_thread(conn, thread, insert=False)
-    return thread
-
-
-def _thread_where(query: ThreadQuery) -> rows.Where:
-    where = rows.Where()
-    if query.ids is not None:
-        marks = ", ".join("?" for _ in query.ids)
-        where.add(f"thread_id IN ({marks})", *query.ids)
-    if query.status is not None:
-        where.add("status = ?", query.status)
-    where.contains("metadata", query.metadata)
-    where.contains("values", query.values)
-    return where
+    updated = records.thread_with_metadata(thread, metadata, now)
+    _write_thread(conn, updated, insert=False)
+    return updated
 
 
 def _search_threads(conn: sqlite3.Connection, query: ThreadQuery) -> Page[Thread]:
-    where = _thread_where(query)
-    order = rows.order_by(query.sort_by, query.sort_order, "thread_id")
+    where = rows.SQL.thread_where(query)
+    order = rows.SQL.thread_order(query)
     return rows.page(conn, "threads", where, order, query.limit, query.offset, rows.thread)
 
 
@@ -494,18 +408,17 @@ def _set_thread_state(
     thread = _get_thread(conn, thread_id)
     if thread is None:
         return None
-    thread["values"] = values
-    thread["interrupts"] = interrupts
-    if _has_in_flight(conn, thread_id):
-        thread["status"] = "busy"
-    else:
-        thread["status"] = "interrupted" if next_nodes else "idle"
-    if graph_id is not None:
-        thread["metadata"] = {**thread["metadata"], "graph_id": graph_id}
-    thread["updated_at"] = now
-    thread["state_updated_at"] = now
-    _write_thread(conn, thread, insert=False)
-    return thread
+    updated = records.thread_with_state(
+        thread,
+        values=values,
+        interrupts=interrupts,
+        next_nodes=next_nodes,
+        graph_id=graph_id,
+        busy=_has_in_flight(conn, thread_id),
+        now=now,
+    )
+    _write_thread(conn, updated, insert=False)
+    return updated
 
 
 # --- runs ---------------------------------------------------------------------------------
@@ -541,7 +454,7 @@ def _in_flight(conn: sqlite3.Connection, thread_id: str) -> list[Run]:
 def _list_runs(
     conn: sqlite3.Connection, thread_id: str, limit: int, offset: int, status: RunStatus | None
 ) -> list[Run]:
-    where = rows.Where()
+    where = rows.SQL.where()
     where.add("thread_id = ?", thread_id)
     if status is not None:
         where.add("status = ?", status)
@@ -564,7 +477,9 @@ def _create_run(conn: sqlite3.Connection, request: RunRequest, reject_if_busy: b
         _write_thread(conn, thread, insert=existing is None)
     run = records.run_for_request(thread if existing is not None else None, request, request.now)
     record = {**run, "temporary": int(request.temporary)}
-    conn.execute(rows.insert_sql("runs", RUN_COLUMNS), rows.encode(record, rows.RUN_JSON))
+    conn.execute(
+        rows.SQL.insert("runs", tables.RUN_COLUMNS), rows.SQL.encode(record, tables.RUN_JSON)
+    )
     return RunInsert(run, in_flight)
 
 
@@ -628,7 +543,7 @@ def _cancel_run(
             "UPDATE runs SET status = 'interrupted', updated_at = ? WHERE run_id = ?",
             (now, run_id),
         )
-        outcome = "interrupted"
+        outcome = "dequeued" if found["status"] == "pending" else "stopping"
     if found["status"] == "pending" and not _has_in_flight(conn, thread_id):
         conn.execute(
             "UPDATE threads SET status = 'idle', updated_at = ? "

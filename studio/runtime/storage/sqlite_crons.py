@@ -15,33 +15,18 @@ from collections.abc import Callable
 from studio.protocol.schema import Cron
 from studio.runtime.records import RunRequest
 from studio.runtime.storage import sqlite_rows as rows
+from studio.runtime.storage import tables
 from studio.runtime.storage.base import CronQuery, Page, RunInsert
 
-CRON_COLUMNS = (
-    "cron_id",
-    "assistant_id",
-    "thread_id",
-    "user_id",
-    "schedule",
-    "timezone",
-    "end_time",
-    "payload",
-    "next_run_date",
-    "metadata",
-    "on_run_completed",
-    "enabled",
-    "created_at",
-    "updated_at",
-)
 InsertRun = Callable[[sqlite3.Connection, RunRequest, bool], RunInsert]
 
 
 def _record(cron: Cron) -> dict[str, object]:
-    return rows.encode({**cron, "enabled": int(cron["enabled"])}, rows.CRON_JSON)
+    return rows.SQL.encode({**cron, "enabled": int(cron["enabled"])}, tables.CRON_JSON)
 
 
 def create(conn: sqlite3.Connection, cron: Cron) -> Cron:
-    conn.execute(rows.insert_sql("crons", CRON_COLUMNS), _record(cron))
+    conn.execute(rows.SQL.insert("crons", tables.CRON_COLUMNS), _record(cron))
     return cron
 
 
@@ -55,25 +40,13 @@ def update(conn: sqlite3.Connection, cron_id: str, change: Callable[[Cron], Cron
     if current is None:
         return None
     updated = change(current)
-    conn.execute(rows.update_sql("crons", CRON_COLUMNS, "cron_id"), _record(updated))
+    conn.execute(rows.SQL.update("crons", tables.CRON_COLUMNS, "cron_id"), _record(updated))
     return updated
 
 
-def where(query: CronQuery) -> rows.Where:
-    clauses = rows.Where()
-    if query.assistant_id is not None:
-        clauses.add("assistant_id = ?", query.assistant_id)
-    if query.thread_id is not None:
-        clauses.add("thread_id = ?", query.thread_id)
-    if query.enabled is not None:
-        clauses.add("enabled = ?", int(query.enabled))
-    clauses.contains("metadata", query.metadata)
-    return clauses
-
-
 def search(conn: sqlite3.Connection, query: CronQuery) -> Page[Cron]:
-    order = rows.order_by(query.sort_by, query.sort_order, "cron_id")
-    return rows.page(conn, "crons", where(query), order, query.limit, query.offset, rows.cron)
+    where, order = rows.SQL.cron_where(query), rows.SQL.cron_order(query)
+    return rows.page(conn, "crons", where, order, query.limit, query.offset, rows.cron)
 
 
 def due(conn: sqlite3.Connection, now: str, limit: int) -> list[Cron]:
