@@ -7,12 +7,13 @@ when Postgres reports that it collided with a concurrent one (a serialization fa
 deadlock, or two processes inserting the same row after both checked it was not there):
 each transaction function reads what it needs inside, so running it again is safe.
 
-Several processes may start at once on an empty database: `setup_lock` holds a session
-advisory lock while the schemas are created, so they are created once, in order.
+Several processes may start at once on an empty database: `setup_lock` holds a table lock
+while the schemas are created, so they are created once, in order.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -38,7 +39,7 @@ CONNECTION_KWARGS: dict[str, Any] = {
 }
 """What langgraph's Postgres saver and store expect of a connection (their docs say so)."""
 
-SETUP_LOCK = 0x6C6773  # "lgs": the advisory lock key of schema set-up
+SETUP_TABLE = "lg_studio_setup_lock"
 RETRIES = 5
 _COLLISIONS = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
 
@@ -94,13 +95,20 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def setup_lock(self) -> AsyncIterator[None]:
-        """Hold the set-up lock: one process at a time creates or migrates the schemas."""
+        """Hold the set-up lock: one process at a time creates or migrates the schemas.
+
+        A table lock in a transaction that never takes a snapshot, not an advisory lock:
+        langgraph's saver builds indexes `CONCURRENTLY`, which waits for every older
+        snapshot, and a process blocked in `SELECT pg_advisory_lock(...)` holds one (the
+        two would deadlock). `LOCK TABLE` runs without a snapshot."""
         async with self.pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
-            try:
+            with contextlib.suppress(
+                errors.UniqueViolation, errors.DuplicateTable
+            ):  # a racing process
+                await conn.execute(f"CREATE TABLE IF NOT EXISTS {SETUP_TABLE} ()")
+            async with conn.transaction():
+                await conn.execute(f"LOCK TABLE {SETUP_TABLE} IN ACCESS EXCLUSIVE MODE")
                 yield
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
 
     async def migrate(self, table: str, migrations: Sequence[str]) -> None:
         """Apply the migrations not yet recorded in `table`, each in its own transaction.
@@ -123,5 +131,5 @@ async def _fetch(cursor: Cursor, sql: str) -> list[DictRow]:
 
 
 async def _apply(cursor: Cursor, table: str, version: int, script: str) -> None:
-    await cursor.execute(script)
+    await cursor.execute(script, prepare=False)  # a script: several statements, no params
     await cursor.execute(f"INSERT INTO {table} (v) VALUES (%s)", (version,))

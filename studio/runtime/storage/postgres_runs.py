@@ -152,8 +152,12 @@ async def cancel(cursor: Cursor, run_id: str, action: str, now: str) -> CancelOu
         return None
     thread_id = found["thread_id"]
     await lock_thread(cursor, thread_id)
+    # Locked: a claim starting the run now (storage/postgres_leases.py) commits first, and
+    # then the run is seen `running`, so its executor is told to stop.
     current = await one(
-        cursor, f"SELECT status FROM runs WHERE run_id = %s AND status IN {ACTIVE}", (run_id,)
+        cursor,
+        f"SELECT status FROM runs WHERE run_id = %s AND status IN {ACTIVE} FOR UPDATE",
+        (run_id,),
     )
     if current is None:
         return None
