@@ -60,14 +60,12 @@ class PostgresRunQueue:
         executor: RunExecutor,
         jobs: int,
         *,
-        uri: str,
         signals: CancelSignals,
     ) -> None:
         self._storage = storage
         self._db = storage.db
         self._executor = executor
         self._jobs = jobs
-        self._uri = uri
         self._signals = signals
         self._running: dict[str, _Running] = {}
         self._early_stops: OrderedDict[str, tuple[CancelAction, str | None]] = OrderedDict()
@@ -88,7 +86,7 @@ class PostgresRunQueue:
 
     async def start(self) -> None:
         """Register as a worker, recover what dead workers left, and start claiming."""
-        self._listener = await connect(self._uri)
+        self._listener = await connect(self._db.uri)
         worker_id = await leases.register(self._listener, socket.gethostname(), os.getpid())
         self._storage.worker.worker_id = worker_id
         await self._signals.subscribe()

@@ -31,7 +31,7 @@ from studio.runtime.storage.postgres_db import Pool, PostgresDatabase, make_pool
 from studio.runtime.storage.postgres_leases import WorkerIdentity
 from studio.runtime.store_postgres import open_postgres_store
 from studio.runtime.streams import StreamBroker
-from studio.runtime.streams_redis import RedisBroker
+from studio.runtime.streams_redis import SOCKET_TIMEOUT_SECONDS, RedisBroker
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ class ScaleOutBackend:
     def __init__(
         self,
         *,
-        uri: str,
         pool: Pool,
         storage: PostgresStorage,
         checkpointer: StudioPostgresSaver,
@@ -58,7 +57,6 @@ class ScaleOutBackend:
         self.checkpointer: BaseCheckpointSaver[Any] = checkpointer
         self.store: BaseStore = store
         self.broker: StreamBroker = RedisBroker(redis, prefix)
-        self._uri = uri
         self._pool = pool
         self._postgres = storage
         self._postgres_store = store
@@ -76,7 +74,8 @@ class ScaleOutBackend:
         except Exception as exc:
             await pool.close()
             raise ConfigError(f"Cannot connect to Postgres at --postgres-uri: {exc}") from exc
-        redis = Redis.from_url(options.redis_uri)
+        # A `socket_timeout` in the URI's query wins (redis-py reads it over the keyword).
+        redis = Redis.from_url(options.redis_uri, socket_timeout=SOCKET_TIMEOUT_SECONDS)
         try:
             await redis.ping()
         except (RedisError, OSError) as exc:
@@ -84,7 +83,7 @@ class ScaleOutBackend:
             await pool.close()
             raise ConfigError(f"Cannot connect to Redis at --redis-uri: {exc}") from exc
         try:
-            db = PostgresDatabase(pool)
+            db = PostgresDatabase(pool, uri)
             storage = PostgresStorage(db, WorkerIdentity())
             async with db.setup_lock():
                 await storage.open()
@@ -97,7 +96,6 @@ class ScaleOutBackend:
             await pool.close()
             raise
         return cls(
-            uri=uri,
             pool=pool,
             storage=storage,
             checkpointer=checkpointer,
@@ -107,9 +105,7 @@ class ScaleOutBackend:
         )
 
     def queue(self, executor: RunExecutor, jobs: int) -> RunQueue:
-        return PostgresRunQueue(
-            self._postgres, executor, jobs, uri=self._uri, signals=self._signals
-        )
+        return PostgresRunQueue(self._postgres, executor, jobs, signals=self._signals)
 
     async def aclose(self) -> None:
         await self._postgres_store.stop_ttl_sweeper(timeout=5)
