@@ -60,6 +60,7 @@ class EmbeddedBackend:
         self.checkpointer: BaseCheckpointSaver[Any] = checkpointer
         self.store: BaseStore = store
         self.broker: StreamBroker = MemoryBroker()
+        self._sqlite = storage
         self._sqlite_checkpointer = checkpointer
         self._sqlite_store = store
 
@@ -72,7 +73,7 @@ class EmbeddedBackend:
         return cls(storage, checkpointer, store)
 
     def queue(self, executor: RunExecutor, jobs: int) -> RunQueue:
-        return LocalRunQueue(self.storage, executor, jobs)
+        return LocalRunQueue(self._sqlite, executor, jobs)
 
     async def aclose(self) -> None:
         await self._sqlite_checkpointer.close()

@@ -21,7 +21,7 @@ from typing import Protocol
 from studio.protocol.schema import Run
 from studio.runtime import ids
 from studio.runtime.executor import CancelAction, ExecutionAbandoned, RunControl, RunExecutor
-from studio.runtime.storage.base import Storage
+from studio.runtime.storage.sqlite import SqliteStorage
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class RunQueue(Protocol):
 class LocalRunQueue:
     """Pending runs by thread, and the tasks of the runs executing now."""
 
-    def __init__(self, storage: Storage, executor: RunExecutor, jobs: int) -> None:
+    def __init__(self, storage: SqliteStorage, executor: RunExecutor, jobs: int) -> None:
         self._storage = storage
         self._executor = executor
         self._jobs = jobs

@@ -186,9 +186,6 @@ class PostgresStorage:
     async def active_runs(self) -> list[tuple[Run, int]]:
         return await self.db.run(runs.active)
 
-    async def start_runs(self, run_ids: Sequence[str], now: str) -> dict[str, int]:
-        return await self.db.transaction(runs.start, run_ids, now)
-
     async def requeue_run(self, run_id: str, now: str) -> None:
         await self.db.transaction(runs.requeue, run_id, now, self.worker.worker_id)
 

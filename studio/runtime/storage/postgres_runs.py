@@ -10,8 +10,6 @@ what the new owner writes. Inserting a run notifies every process listening for 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from studio.protocol.schema import Run, RunStatus
 from studio.runtime import records
 from studio.runtime.records import RunOutcome, RunRequest
@@ -99,17 +97,6 @@ async def create(cursor: Cursor, request: RunRequest, reject_if_busy: bool) -> R
     )
     await cursor.execute("SELECT pg_notify(%s, 'run')", (RUNS_CHANNEL,))
     return RunInsert(run, others)
-
-
-async def start(cursor: Cursor, run_ids: Sequence[str], now: str) -> dict[str, int]:
-    """Mark the runs that are still pending as running; their attempt numbers, by run id."""
-    found = await every(
-        cursor,
-        "UPDATE runs SET status = 'running', attempt = attempt + 1, updated_at = %s "
-        "WHERE run_id = ANY(%s) AND status = 'pending' RETURNING run_id, attempt",
-        (now, list(run_ids)),
-    )
-    return {row["run_id"]: int(row["attempt"]) for row in found}
 
 
 async def requeue(cursor: Cursor, run_id: str, now: str, worker: int | None) -> None:
