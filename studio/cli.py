@@ -2,7 +2,7 @@
 
 lg-studio [PROJECT_DIR] [--url URL] [--python INTERPRETER] [--screenshot FILE]
 lg-studio serve [--config PATH] [--host HOST] [--port PORT] [--data-dir DIR] [--jobs N]
-                [--no-reload]
+                [--no-reload] [--postgres-uri URI --redis-uri URI]
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import dataclasses
 import gc
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,6 +44,20 @@ def _serve_parser() -> argparse.ArgumentParser:
         dest="reload",
         action="store_false",
         help="do not reload the graphs when the project's files change",
+    )
+    serve.add_argument(
+        "--postgres-uri",
+        default=os.environ.get("DATABASE_URI") or None,
+        metavar="URI",
+        help="scale out: keep threads, runs, checkpoints and the store in this Postgres "
+        "database, shared by every process given it (default: $DATABASE_URI)",
+    )
+    serve.add_argument(
+        "--redis-uri",
+        default=os.environ.get("REDIS_URI") or None,
+        metavar="URI",
+        help="scale out: carry stream events and cancel signals between the processes in "
+        "this Redis; required with --postgres-uri (default: $REDIS_URI)",
     )
     serve.add_argument(
         "--log-level",
@@ -105,13 +120,25 @@ def _serve_project(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("lg-studio: --jobs must be at least 1", file=sys.stderr)  # noqa: T201
         return 2
+    if (args.postgres_uri is None) != (args.redis_uri is None):
+        print(  # noqa: T201
+            "lg-studio: scaling out needs both --postgres-uri and --redis-uri (or DATABASE_URI "
+            "and REDIS_URI): Postgres keeps the data, Redis carries streams between processes",
+            file=sys.stderr,
+        )
+        return 2
     try:
         project = load_project(args.config)
     except ConfigError as exc:
         print(f"lg-studio: {exc}", file=sys.stderr)  # noqa: T201
         return 2
     options = ServerOptions(
-        host=args.host, port=args.port, data_dir=args.data_dir, reload=args.reload
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir,
+        reload=args.reload,
+        postgres_uri=args.postgres_uri,
+        redis_uri=args.redis_uri,
     )
     if args.jobs is not None:
         options = dataclasses.replace(options, jobs=args.jobs)

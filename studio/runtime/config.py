@@ -261,6 +261,15 @@ class ServerOptions:
     jobs: int = field(default_factory=lambda: max(4, (os.cpu_count() or 1) * 4))
     reload: bool = True
     """Reload the graphs when the project's code changes (studio/runtime/reload.py)."""
+    postgres_uri: str | None = None
+    """Scale-out: keep everything durable in this Postgres database instead of SQLite."""
+    redis_uri: str | None = None
+    """Scale-out: carry stream events and cancel signals between processes in this Redis."""
+
+    @property
+    def scale_out(self) -> bool:
+        """Sharing Postgres and Redis with other processes (studio/runtime/scaleout.py)."""
+        return self.postgres_uri is not None
 
     @property
     def loopback(self) -> bool:

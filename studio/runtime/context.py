@@ -11,11 +11,12 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from langgraph.store.sqlite.aio import AsyncSqliteStore
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.store.base import BaseStore
 
 from studio.runtime.auth.engine import AuthEngine
+from studio.runtime.backend import Backend, open_backend
 from studio.runtime.background import Periodic
-from studio.runtime.checkpointer import StudioSqliteSaver
 from studio.runtime.config import Project, ServerOptions
 from studio.runtime.executor import RunExecutor
 from studio.runtime.graphs import GraphRegistry, prepend_sys_path
@@ -27,9 +28,7 @@ from studio.runtime.services.assistants import register_system_assistants
 from studio.runtime.services.crons import fire_due_crons
 from studio.runtime.services.thread_expiry import sweep_expired_threads
 from studio.runtime.storage.base import Storage
-from studio.runtime.storage.sqlite import SqliteStorage
-from studio.runtime.store import close_store, open_store
-from studio.runtime.streams import MemoryBroker, StreamBroker
+from studio.runtime.streams import StreamBroker
 from studio.runtime.webhook_policy import WebhookPolicy
 from studio.runtime.webhooks import WebhookSender, WebhookSettings
 
@@ -40,10 +39,11 @@ logger = logging.getLogger(__name__)
 class Runtime:
     project: Project
     options: ServerOptions
+    backend: Backend
     storage: Storage
     registry: GraphRegistry
-    checkpointer: StudioSqliteSaver
-    store: AsyncSqliteStore
+    checkpointer: BaseCheckpointSaver[Any]
+    store: BaseStore
     broker: StreamBroker
     executor: RunExecutor
     queue: RunQueue
@@ -76,19 +76,14 @@ class Runtime:
         await asyncio.to_thread(registry.load, project.root, project.graphs)
         auth = await asyncio.to_thread(AuthEngine.load, project, loopback=options.loopback)
 
-        storage = SqliteStorage(data_dir / "runtime.sqlite")
-        await storage.open()
-        checkpointer = await StudioSqliteSaver.open(
-            data_dir / "checkpoints.sqlite", server_metadata=True
-        )
-        store = await open_store(data_dir / "store.sqlite", project.file.store, project.root)
-        registry.attach(checkpointer, store)
+        backend = await open_backend(project, options)
+        storage, checkpointer, broker = backend.storage, backend.checkpointer, backend.broker
+        registry.attach(checkpointer, backend.store)
 
         webhook_policy = WebhookPolicy.from_config(project.file.webhooks)
         webhooks = WebhookSender(
             webhook_policy, WebhookSettings.from_config(project.file.webhooks, project.file.http)
         )
-        broker: StreamBroker = MemoryBroker()
         jobs = project.file.lg_studio.jobs or options.jobs
         executor = RunExecutor(
             storage,
@@ -98,14 +93,15 @@ class Runtime:
             run_timeout=project.file.lg_studio.run_timeout(),
             webhooks=webhooks,
         )
-        queue = RunQueue(storage, executor, jobs)
+        queue = backend.queue(executor, jobs)
         runtime = cls(
             project=project,
             options=options,
+            backend=backend,
             storage=storage,
             registry=registry,
             checkpointer=checkpointer,
-            store=store,
+            store=backend.store,
             broker=broker,
             executor=executor,
             queue=queue,
@@ -156,7 +152,5 @@ class Runtime:
             await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.queue.stop()
         await self.webhooks.close()
-        await self.checkpointer.close()
-        await close_store(self.store)
-        await self.storage.close()
+        await self.backend.aclose()
         self.capture.stop()

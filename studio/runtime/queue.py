@@ -1,5 +1,7 @@
 """The run queue: durable in storage, dispatched from memory the moment a worker is free.
 
+`RunQueue` is what the API asks of a queue; `LocalRunQueue` is the queue of the embedded
+server, one process on SQLite (a scale-out deployment's is studio/runtime/queue_postgres.py).
 Runs are written `pending` before the API answers; this queue only decides *when* each one
 runs. It is woken by every insert and every finished run, so there is no polling delay (the
 reference server sleeps 0.5 s between polls). Runs of one thread run one at a time, oldest
@@ -14,11 +16,12 @@ import logging
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from studio.protocol.schema import Run
 from studio.runtime import ids
 from studio.runtime.executor import CancelAction, ExecutionAbandoned, RunControl, RunExecutor
-from studio.runtime.storage.base import Storage
+from studio.runtime.storage.sqlite import SqliteStorage
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +39,34 @@ class _Running:
     control: RunControl = field(default_factory=RunControl)
 
 
-class RunQueue:
+class RunQueue(Protocol):
+    """Starts the runs storage holds as pending, and stops them when asked."""
+
+    async def start(self) -> None:
+        """Begin executing runs, the ones a stopped or dead process left included."""
+        ...
+
+    async def stop(self) -> None:
+        """Let running runs finish for a moment; the rest go back to pending."""
+        ...
+
+    def submit(self, run: Run) -> None:
+        """A run was just stored as pending: schedule it."""
+        ...
+
+    async def cancel(self, run: Run, action: CancelAction, reason: str | None = None) -> bool:
+        """Stop a run wherever it is. False if it was neither pending nor running."""
+        ...
+
+    async def wait_done(self, run_id: str) -> None:
+        """Wait until the run's execution (if any) has ended, rollback included."""
+        ...
+
+
+class LocalRunQueue:
     """Pending runs by thread, and the tasks of the runs executing now."""
 
-    def __init__(self, storage: Storage, executor: RunExecutor, jobs: int) -> None:
+    def __init__(self, storage: SqliteStorage, executor: RunExecutor, jobs: int) -> None:
         self._storage = storage
         self._executor = executor
         self._jobs = jobs
@@ -76,9 +103,6 @@ class RunQueue:
         """A run was just stored as pending: schedule it."""
         self._enqueue(run)
         self._wake.set()
-
-    def is_running(self, run_id: str) -> bool:
-        return run_id in self._running
 
     async def cancel(self, run: Run, action: CancelAction, reason: str | None = None) -> bool:
         """Stop a run wherever it is. False if it was neither pending nor running."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from watchfiles import PythonFilter, awatch
 
+from studio.runtime.checkpointer import StudioSqliteSaver
 from studio.runtime.config import DEFAULT_CONFIG_NAME, ConfigError, load_project
 from studio.runtime.graphs import prepend_sys_path
 from studio.runtime.history_cache import HistoryCache
@@ -66,7 +67,8 @@ async def reload_graphs(runtime: Runtime, changed: Iterable[str] = ()) -> None:
     await asyncio.to_thread(
         runtime.registry.reload, project.root, project.graphs, watched_folders(runtime)
     )
-    HistoryCache.of(runtime.checkpointer).clear()  # new code may render old checkpoints anew
+    if isinstance(runtime.checkpointer, StudioSqliteSaver):  # the only saver with a cache
+        HistoryCache.of(runtime.checkpointer).clear()  # new code may render old ones anew
     await register_system_assistants(runtime)
     logger.info("Reloaded graphs after changes to %s", ", ".join(changed) or "the project")
     runtime.events.publish("graphs", _report(runtime, changed))

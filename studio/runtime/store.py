@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from langchain_core.embeddings import Embeddings
 from langgraph.store.base import TTLConfig, ensure_embeddings
@@ -47,31 +47,8 @@ async def open_store(path: Path, config: StoreConfig, root: Path) -> AsyncSqlite
             "store.path (%s) is not supported yet: lg-studio serves its built-in store.",
             config.path,
         )
-    index: SqliteIndexConfig | None = None
-    if config.index is not None:
-        # Importing the user's embedding module blocks: keep the loop free meanwhile.
-        embed = await asyncio.to_thread(load_embeddings, config.index, root)
-        # `distance_type` is read by the SQLite store, though IndexConfig does not declare it.
-        index = cast(
-            SqliteIndexConfig,
-            {
-                "dims": config.index.dims,
-                "embed": embed,
-                "fields": config.index.fields or ["$"],
-                "distance_type": config.index.distance_type,
-            },
-        )
-    ttl = config.ttl
-    # Always configured (and swept), so an item put with its own `ttl` expires even when
-    # langgraph.json sets no `store.ttl`; sweep intervals may be fractions of a minute.
-    ttl_config = cast(
-        TTLConfig,
-        {
-            "refresh_on_read": ttl.refresh_on_read if ttl else True,
-            "default_ttl": ttl.default_ttl if ttl else None,
-            "sweep_interval_minutes": (ttl and ttl.sweep_interval_minutes) or DEFAULT_SWEEP_MINUTES,
-        },
-    )
+    index = cast(SqliteIndexConfig | None, await index_config(config, root))
+    ttl_config = store_ttl(config)
     conn = await sqlite_vectors.connect(path)
     await conn.execute("PRAGMA journal_mode=WAL")
     store = AsyncSqliteStore(conn, index=index, ttl=ttl_config)
@@ -87,3 +64,32 @@ async def open_store(path: Path, config: StoreConfig, root: Path) -> AsyncSqlite
 async def close_store(store: AsyncSqliteStore) -> None:
     await store.stop_ttl_sweeper(timeout=5)
     await store.conn.close()
+
+
+async def index_config(config: StoreConfig, root: Path) -> dict[str, Any] | None:
+    """`store.index` as langgraph's SQLite and Postgres stores take it (both read
+    `distance_type`, though `IndexConfig` does not declare it)."""
+    if config.index is None:
+        return None
+    # Importing the user's embedding module blocks: keep the loop free meanwhile.
+    embed = await asyncio.to_thread(load_embeddings, config.index, root)
+    return {
+        "dims": config.index.dims,
+        "embed": embed,
+        "fields": config.index.fields or ["$"],
+        "distance_type": config.index.distance_type,
+    }
+
+
+def store_ttl(config: StoreConfig) -> TTLConfig:
+    """Always configured (and swept), so an item put with its own `ttl` expires even when
+    langgraph.json sets no `store.ttl`; sweep intervals may be fractions of a minute."""
+    ttl = config.ttl
+    return cast(
+        TTLConfig,
+        {
+            "refresh_on_read": ttl.refresh_on_read if ttl else True,
+            "default_ttl": ttl.default_ttl if ttl else None,
+            "sweep_interval_minutes": (ttl and ttl.sweep_interval_minutes) or DEFAULT_SWEEP_MINUTES,
+        },
+    )

@@ -40,6 +40,9 @@ THREAD_EVENTS = 1000
 """Events a thread's stream keeps for followers resuming with Last-Event-ID."""
 BLOCK_MS = 10_000
 """How long one XREAD waits for news before it is issued again."""
+SOCKET_TIMEOUT_SECONDS = BLOCK_MS / 1000 + 20
+"""The broker's Redis client must wait longer than a blocking XREAD for a reply (the
+client's default, a few seconds, would end every quiet stream with an error)."""
 SETTLE_MS = 2_000
 """How long a follower of a run that has ended waits for the end marker to arrive (its
 producer writes it a moment after it settles the run in storage)."""

@@ -16,6 +16,8 @@ import sys
 import threading
 from pathlib import Path
 
+from tests.support import scaleout
+
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE_PROJECT = ROOT / "tests" / "fixtures" / "project"
 
@@ -60,6 +62,11 @@ class ServerProcess:
         self._pump_thread: threading.Thread | None = None
 
     def start(self, timeout: float = 60.0) -> str:
+        backend = (
+            scaleout.scaleout_args(self.data_dir)
+            if scaleout.ON_POSTGRES and "--postgres-uri" not in self.extra_args
+            else ()
+        )
         self._process = subprocess.Popen(
             [
                 *self.command,
@@ -72,6 +79,7 @@ class ServerProcess:
                 str(self.data_dir),
                 "--log-level",
                 "warning",
+                *backend,
                 *self.extra_args,
             ],
             stdout=subprocess.PIPE,

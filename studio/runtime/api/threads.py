@@ -189,7 +189,10 @@ async def prune_threads(request: Request) -> Response:
         if body.strategy == "delete":
             await service.delete_thread(rt, thread_id)
         else:
-            await rt.checkpointer.aprune([thread_id], strategy="keep_latest")
+            try:
+                await rt.checkpointer.aprune([thread_id], strategy="keep_latest")
+            except NotImplementedError as exc:  # langgraph's Postgres saver and DeltaChannels
+                raise ApiError(409, f"Cannot prune thread {thread_id}: {exc}") from None
         pruned += 1
     return json_response({"pruned_count": pruned})
 

@@ -36,6 +36,14 @@ async def thread_run_events(
         for run in fresh:
             seen.add(run["run_id"])
             log = rt.broker.get_run_log(run["run_id"])
+            if log is None and run["status"] not in ("pending", "running"):
+                # Ended, and not on this process: another process's (its events are kept in
+                # the broker), or expired.
+                kept = await _ended_run_events(rt, run["run_id"], thread_id)
+                if kept:
+                    yield run, kept
+                    yield run, None
+                continue
             if not live:
                 if log is not None:
                     yield run, await _held(log)
@@ -43,8 +51,6 @@ async def thread_run_events(
                         yield run, None
                 continue
             if log is None:
-                if run["status"] not in ("pending", "running"):
-                    continue
                 log = rt.broker.run_log(run["run_id"], thread_id=thread_id, resumable=True)
             async for batch in log.follow(0):
                 yield run, batch
@@ -67,3 +73,15 @@ async def _held(log: EventLog) -> list[StreamEvent]:
         if batch[-1].seq >= end:
             break
     return held
+
+
+async def _ended_run_events(rt: Runtime, run_id: str, thread_id: str) -> list[StreamEvent]:
+    """The events the broker keeps of a run that has ended elsewhere (none once expired)."""
+    log = rt.broker.run_log(run_id, thread_id=thread_id)
+    log.close()  # as a follower: read what is kept, then stop
+    try:
+        if await log.resume_at(None) == 0:
+            return []  # expired: nothing to wait for
+        return [event async for batch in log.follow(0) for event in batch]
+    finally:
+        rt.broker.discard(run_id)

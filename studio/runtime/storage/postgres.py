@@ -58,7 +58,7 @@ from studio.runtime.storage.postgres_sql import SQL
 class PostgresStorage:
     """The `Storage` of a deployment, in the database of its pool.
 
-    `worker` is this process's registration as a queue worker (dispatch_postgres.py): runs are
+    `worker` is this process's registration as a queue worker (queue_postgres.py): runs are
     settled only while the process still holds their lease."""
 
     def __init__(self, db: PostgresDatabase, worker: WorkerIdentity) -> None:
@@ -71,6 +71,10 @@ class PostgresStorage:
 
     async def close(self) -> None:
         """Nothing of its own to close: the pool belongs to whoever made it."""
+
+    async def deployment_id(self) -> str:
+        """The id of the deployment this database holds (made with its tables)."""
+        return await self.db.run(_deployment_id)
 
     # assistants -------------------------------------------------------------------------
 
@@ -182,9 +186,6 @@ class PostgresStorage:
     async def active_runs(self) -> list[tuple[Run, int]]:
         return await self.db.run(runs.active)
 
-    async def start_runs(self, run_ids: Sequence[str], now: str) -> dict[str, int]:
-        return await self.db.transaction(runs.start, run_ids, now)
-
     async def requeue_run(self, run_id: str, now: str) -> None:
         await self.db.transaction(runs.requeue, run_id, now, self.worker.worker_id)
 
@@ -251,6 +252,12 @@ class PostgresStorage:
 
     async def mark_thread_swept(self, thread_id: str, now: str) -> None:
         await self.db.transaction(thread_ttl.mark_swept, thread_id, now)
+
+
+async def _deployment_id(cursor: Cursor) -> str:
+    found = await one(cursor, "SELECT deployment_id FROM deployment")
+    assert found is not None, "the first migration makes it"
+    return str(found["deployment_id"])
 
 
 # --- assistants ---------------------------------------------------------------------------

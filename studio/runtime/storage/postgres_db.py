@@ -7,8 +7,8 @@ when Postgres reports that it collided with a concurrent one (a serialization fa
 deadlock, or two processes inserting the same row after both checked it was not there):
 each transaction function reads what it needs inside, so running it again is safe.
 
-Several processes may start at once on an empty database: `setup_lock` holds a session
-advisory lock while the schemas are created, so they are created once, in order.
+Several processes may start at once on an empty database: `setup_lock` holds an advisory
+lock while the schemas are created, so they are created once, in order.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ CONNECTION_KWARGS: dict[str, Any] = {
 """What langgraph's Postgres saver and store expect of a connection (their docs say so)."""
 
 SETUP_LOCK = 0x6C6773  # "lgs": the advisory lock key of schema set-up
+SETUP_CHANNEL = "lg_studio_setup"
+SETUP_RETRY_SECONDS = 2.0
 RETRIES = 5
 _COLLISIONS = (errors.SerializationFailure, errors.DeadlockDetected, errors.UniqueViolation)
 
@@ -62,10 +64,11 @@ async def connect(uri: str) -> Connection:
 
 
 class PostgresDatabase:
-    """Transactions and reads on a pool."""
+    """Transactions and reads on a pool; `uri` is for connections of their own."""
 
-    def __init__(self, pool: Pool) -> None:
+    def __init__(self, pool: Pool, uri: str) -> None:
         self.pool = pool
+        self.uri = uri
 
     async def run(
         self, fn: Callable[Concatenate[Cursor, P], Awaitable[T]], *args: P.args, **kwargs: P.kwargs
@@ -94,13 +97,26 @@ class PostgresDatabase:
 
     @asynccontextmanager
     async def setup_lock(self) -> AsyncIterator[None]:
-        """Hold the set-up lock: one process at a time creates or migrates the schemas."""
-        async with self.pool.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK,))
+        """Hold the set-up lock: one process at a time creates or migrates the schemas.
+
+        Waiting processes must hold no snapshot: langgraph's saver builds its indexes
+        `CONCURRENTLY`, which waits for every older snapshot, and a session blocked in
+        `pg_advisory_lock` or `LOCK TABLE` holds one (the two would deadlock). So a waiter
+        tries the lock, and between tries sits idle in LISTEN until the holder announces
+        it is done (or, if the holder died without a word, for `SETUP_RETRY_SECONDS`)."""
+        conn = await connect(self.uri)
+        try:
+            await conn.execute(f"LISTEN {SETUP_CHANNEL}")
+            while not await _try_setup_lock(conn):
+                async for _ in conn.notifies(timeout=SETUP_RETRY_SECONDS, stop_after=1):
+                    pass
             try:
                 yield
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(%s)", (SETUP_LOCK,))
+                await conn.execute(f"NOTIFY {SETUP_CHANNEL}")
+        finally:
+            await conn.close()
 
     async def migrate(self, table: str, migrations: Sequence[str]) -> None:
         """Apply the migrations not yet recorded in `table`, each in its own transaction.
@@ -113,6 +129,12 @@ class PostgresDatabase:
                 await self.transaction(_apply, table, version, script)
 
 
+async def _try_setup_lock(conn: Connection) -> bool:
+    found = await conn.execute("SELECT pg_try_advisory_lock(%s) AS locked", (SETUP_LOCK,))
+    row = await found.fetchone()
+    return bool(row and row["locked"])
+
+
 async def _execute(cursor: Cursor, sql: str) -> None:
     await cursor.execute(sql)
 
@@ -123,5 +145,5 @@ async def _fetch(cursor: Cursor, sql: str) -> list[DictRow]:
 
 
 async def _apply(cursor: Cursor, table: str, version: int, script: str) -> None:
-    await cursor.execute(script)
+    await cursor.execute(script, prepare=False)  # a script: several statements, no params
     await cursor.execute(f"INSERT INTO {table} (v) VALUES (%s)", (version,))

@@ -10,8 +10,6 @@ what the new owner writes. Inserting a run notifies every process listening for 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from studio.protocol.schema import Run, RunStatus
 from studio.runtime import records
 from studio.runtime.records import RunOutcome, RunRequest
@@ -101,17 +99,6 @@ async def create(cursor: Cursor, request: RunRequest, reject_if_busy: bool) -> R
     return RunInsert(run, others)
 
 
-async def start(cursor: Cursor, run_ids: Sequence[str], now: str) -> dict[str, int]:
-    """Mark the runs that are still pending as running; their attempt numbers, by run id."""
-    found = await every(
-        cursor,
-        "UPDATE runs SET status = 'running', attempt = attempt + 1, updated_at = %s "
-        "WHERE run_id = ANY(%s) AND status = 'pending' RETURNING run_id, attempt",
-        (now, list(run_ids)),
-    )
-    return {row["run_id"]: int(row["attempt"]) for row in found}
-
-
 async def requeue(cursor: Cursor, run_id: str, now: str, worker: int | None) -> None:
     await cursor.execute(
         "UPDATE runs SET status = 'pending', updated_at = %(now)s "
@@ -152,8 +139,12 @@ async def cancel(cursor: Cursor, run_id: str, action: str, now: str) -> CancelOu
         return None
     thread_id = found["thread_id"]
     await lock_thread(cursor, thread_id)
+    # Locked: a claim starting the run now (storage/postgres_leases.py) commits first, and
+    # then the run is seen `running`, so its executor is told to stop.
     current = await one(
-        cursor, f"SELECT status FROM runs WHERE run_id = %s AND status IN {ACTIVE}", (run_id,)
+        cursor,
+        f"SELECT status FROM runs WHERE run_id = %s AND status IN {ACTIVE} FOR UPDATE",
+        (run_id,),
     )
     if current is None:
         return None

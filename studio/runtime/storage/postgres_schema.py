@@ -9,6 +9,10 @@ Two tables are the scale-out queue's own: `workers` (one row per live server pro
 the heartbeat that is its lease) and `run_leases` (the runs a worker executes now, one per
 thread, which is what keeps a thread's runs one at a time across processes). See
 storage/postgres_leases.py.
+
+`deployment` holds one random id, made with the database: the processes sharing the database
+name their Redis keys with it (studio/runtime/scaleout.py), so two deployments on one Redis
+never mix their streams.
 """
 
 from __future__ import annotations
@@ -115,6 +119,8 @@ MIGRATIONS: tuple[str, ...] = (
         run_id TEXT COLLATE "C" NOT NULL UNIQUE,
         worker_id INTEGER NOT NULL REFERENCES workers ON DELETE CASCADE
     );
-    CREATE INDEX run_leases_worker ON run_leases (worker_id)
+    CREATE INDEX run_leases_worker ON run_leases (worker_id);
+    CREATE TABLE deployment (deployment_id TEXT NOT NULL);
+    INSERT INTO deployment VALUES (gen_random_uuid()::text)
     """,
 )
