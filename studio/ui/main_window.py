@@ -40,6 +40,7 @@ from studio.ui.panels.run_panel import RunPanel
 from studio.ui.panels.state_panel import StatePanel
 from studio.ui.panels.threads_panel import ThreadsPanel
 from studio.ui.panels.timeline_panel import TimelinePanel
+from studio.ui.server_panels import ServerPanels
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage
 
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.messages_panel = MessagesPanel()
         self.timeline_panel = TimelinePanel()
         self.compare_panel = ComparePanel()
+        self.server_panels = ServerPanels()
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -93,12 +95,15 @@ class MainWindow(QMainWindow):
             "messages": self._dock("Messages", self.messages_panel, bottom),
             "timeline": self._dock("Timeline", self.timeline_panel, bottom),
             "compare": self._dock("Compare", self.compare_panel, bottom),
+            "runs": self._dock("Runs", self.server_panels.runs, bottom),
+            "store": self._dock("Store", self.server_panels.store, bottom),
+            "crons": self._dock("Crons", self.server_panels.crons, bottom),
         }
         # The side columns run the full height; the bottom tabs sit under the graph only.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
-        for name in ("messages", "timeline", "compare"):
+        for name in ("messages", "timeline", "compare", "runs", "store", "crons"):
             self.tabifyDockWidget(self.docks["events"], self.docks[name])
         self._raise_default_tabs()
         self.resizeDocks(
@@ -342,6 +347,7 @@ class MainWindow(QMainWindow):
         link(self.commands["cancel"].triggered, session.cancel_run)
         link(self.commands["new_thread"].triggered, lambda: session.select_thread(None))
         link(self.commands["refresh"].triggered, lambda: session.refresh_threads())
+        self.server_panels.attach(session, link, self.events_panel)
 
     def _on_connected(self, url: str) -> None:
         self.server_label.setText(f"Connected · {url}")
