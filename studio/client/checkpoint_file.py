@@ -36,6 +36,7 @@ T = TypeVar("T")
 INTERRUPT = "__interrupt__"
 START = "__start__"
 BRANCH_PREFIX = "branch:to:"
+MESSAGE_TYPES = frozenset({"human", "ai", "system", "tool", "function", "chat", "developer"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +68,10 @@ class CheckpointFile:
         """Every checkpoint of the thread's root graph, newest first, as a server lists them."""
         return await self._in_worker(lambda: self._history(thread_id))
 
-    async def close(self) -> None:
-        await self._in_worker(self._close)
+    def close(self) -> None:
+        """Let go of the file; the worker closes it after any read in progress, without
+        making the caller wait."""
+        self._worker.submit(self._close)
         self._worker.shutdown(wait=False)
 
     # --- in the worker thread -----------------------------------------------------------
@@ -187,6 +190,22 @@ def plain(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     return repr(value)
+
+
+def copyable(value: Any) -> Any:
+    """`value` (as `plain` made it) in the form a server reads back as the same state.
+
+    A server turns a message dict into a message with langchain's `convert_to_messages`,
+    which keeps only some fields and files the rest under `additional_kwargs`; the fields
+    left at their defaults (None, [], {}) are dropped here so the copy comes back equal.
+    """
+    if isinstance(value, list):
+        return [copyable(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if value.get("type") in MESSAGE_TYPES and "content" in value:
+        return {k: v for k, v in value.items() if k == "content" or v not in (None, [], {})}
+    return {key: copyable(item) for key, item in value.items()}
 
 
 def _triggers(channels: Mapping[str, Any]) -> list[tuple[str, str]]:

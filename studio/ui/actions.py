@@ -27,6 +27,11 @@ ACTIONS: dict[str, ActionSpec] = {
     "connect": ActionSpec(
         "&Connect to Server…", "Ctrl+Shift+O", "Connect to a running LangGraph server"
     ),
+    "open_checkpoints": ActionSpec(
+        "Open Check&point Database…",
+        None,
+        "Browse a langgraph SQLite checkpoint file read-only, and copy its threads in",
+    ),
     "quit": ActionSpec("&Quit", QKeySequence.StandardKey.Quit),
     "run": ActionSpec("&Run", "Ctrl+Return", "Run the graph with the current input"),
     "cancel": ActionSpec("&Cancel Run", "Ctrl+.", "Cancel the run in progress"),
@@ -51,7 +56,7 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 MENUS: dict[str, list[str | None]] = {
-    "&File": ["open_project", "open_example", "connect", None, "quit"],
+    "&File": ["open_project", "open_example", "connect", "open_checkpoints", None, "quit"],
     "&Run": ["run", "cancel", None, "new_thread", "refresh"],
     "&Debug": ["continue", "step", None, "step_mode", "clear_breakpoints"],
     "&View": ["fit", "zoom_in", "zoom_out", None, "export_png", "export_svg", None, "reset_layout"],

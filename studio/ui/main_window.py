@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from studio.protocol.schema import ThreadState
 from studio.ui.actions import MENUS, TOOLBAR, build_actions
 from studio.ui.canvas.view import GraphView
+from studio.ui.checkpoint_files import CheckpointFiles
 from studio.ui.debugger.breakpoints import Breakpoints
 from studio.ui.debugger.history import HistoryNode
 from studio.ui.panels.assistants_panel import AssistantsPanel
@@ -81,6 +82,8 @@ class MainWindow(QMainWindow):
         self.timeline_panel = TimelinePanel()
         self.compare_panel = ComparePanel()
         self.server_panels = ServerPanels()
+        self.checkpoint_files = CheckpointFiles(self, self.graph_view.own_nodes)
+        self.checkpoint_files.error_occurred.connect(self.show_error)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -153,6 +156,7 @@ class MainWindow(QMainWindow):
             signal.disconnect(slot)
         self._session_links.clear()
         self.session = None
+        self.checkpoint_files.set_session(None)
         self._set_session_actions_enabled(False)
         self._set_docks_visible(False)
         self.stack.setCurrentWidget(self.start_page)
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
         self.commands["open_project"].triggered.connect(self._on_open_folder)
         self.commands["open_example"].triggered.connect(self.example_requested)
         self.commands["connect"].triggered.connect(self._on_connect)
+        self.commands["open_checkpoints"].triggered.connect(self.checkpoint_files.choose)
         self.commands["fit"].triggered.connect(self.graph_view.fit)
         self.commands["zoom_in"].triggered.connect(lambda: self.graph_view.zoom(1.25))
         self.commands["zoom_out"].triggered.connect(lambda: self.graph_view.zoom(0.8))
@@ -347,7 +352,8 @@ class MainWindow(QMainWindow):
         link(self.commands["cancel"].triggered, session.cancel_run)
         link(self.commands["new_thread"].triggered, lambda: session.select_thread(None))
         link(self.commands["refresh"].triggered, lambda: session.refresh_threads())
-        self.server_panels.attach(session, link, self.events_panel)
+        self.server_panels.attach(session, link, self.events_panel, self.docks)
+        self.checkpoint_files.set_session(session)
 
     def _on_connected(self, url: str) -> None:
         self.server_label.setText(f"Connected · {url}")
@@ -385,6 +391,7 @@ class MainWindow(QMainWindow):
         nodes = self.graph_view.own_nodes()
         self.state_panel.editor.as_node.set_nodes(nodes)
         self.interrupts_panel.goto.set_nodes([n for n in nodes if n != "__start__"])
+        self.checkpoint_files.set_project_nodes(nodes)
 
     def _on_breakpoints(self, breakpoints: Breakpoints) -> None:
         self.graph_view.show_breakpoints(breakpoints)

@@ -2,17 +2,18 @@
 
 They are built once with the window and linked to each session as it is attached: each panel
 gets a service (parented to the session, so it goes with it) that does the work over HTTP.
-A panel loads when it is shown and when the assistant or thread it follows changes while it
-is in view, so a server that lacks a resource (a remote one without a store) is asked only
-when the user looks.
+A panel loads when its dock tab comes into view, and when the assistant or thread it follows
+changes while it is in view, so a server that lacks a resource (a remote one without a
+store) is asked only when the user looks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import SignalInstance
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from studio.protocol.schema import Thread
 from studio.ui.panels.crons_panel import CronsPanel
@@ -39,8 +40,11 @@ class ServerPanels:
         self.crons_service: CronsService | None = None
         self.runs_service: RunsService | None = None
 
-    def attach(self, session: Session, link: Link, events: EventsPanel) -> None:
-        """Give the panels `session`'s services; a followed run's events go to `events`."""
+    def attach(
+        self, session: Session, link: Link, events: EventsPanel, docks: Mapping[str, QDockWidget]
+    ) -> None:
+        """Give the panels `session`'s services; a followed run's events go to `events`.
+        `docks` holds each panel's dock by name ("store", "crons", "runs")."""
         store = self.store_service = StoreService(session)
         crons = self.crons_service = CronsService(session)
         runs = self.runs_service = RunsService(session)
@@ -54,14 +58,12 @@ class ServerPanels:
         runs.runs_loaded.connect(self.runs.set_runs)
         runs.join_started.connect(lambda _run_id: events.clear())
         runs.events_arrived.connect(events.add_events)
-        session.assistant_changed.connect(
-            lambda _assistant: self._if_shown(self.crons, crons.refresh)
-        )
+        session.assistant_changed.connect(lambda _: _if_in_view(self.crons, crons.refresh))
         session.thread_changed.connect(
-            lambda thread: runs.show_thread(_thread_id(thread), load=self.runs.isVisible())
+            lambda thread: runs.show_thread(_thread_id(thread), load=_in_view(self.runs))
         )
-        session.run_started.connect(lambda _run_id: self._if_shown(self.runs, runs.refresh))
-        session.run_ended.connect(lambda _outcome: self._if_shown(self.runs, runs.refresh))
+        session.run_started.connect(lambda _: _if_in_view(self.runs, runs.refresh))
+        session.run_ended.connect(lambda _: _if_in_view(self.runs, runs.refresh))
         link(self.store.search_requested, store.search)
         link(self.store.refresh_requested, store.refresh)
         link(self.store.editor.put_requested, store.put)
@@ -72,14 +74,24 @@ class ServerPanels:
         link(self.runs.cancel_requested, runs.cancel)
         link(self.runs.join_requested, runs.join)
         link(self.runs.refresh_requested, runs.refresh)
-        for panel in (self.store, self.crons, self.runs):
-            if panel.isVisible():
-                panel.refresh_requested.emit()
+        loads: dict[str, Callable[[], None]] = {
+            "store": store.refresh,
+            "crons": crons.refresh,
+            "runs": runs.refresh,
+        }
+        for name, load in loads.items():
+            link(docks[name].visibilityChanged, lambda shown, load=load: shown and load())
+            _if_in_view(docks[name].widget(), load)
 
-    @staticmethod
-    def _if_shown(panel: StorePanel | CronsPanel | RunsPanel, load: Callable[[], None]) -> None:
-        if panel.isVisible():
-            load()
+
+def _in_view(panel: QWidget) -> bool:
+    """Whether the panel shows on screen (a dock tab behind another does not)."""
+    return not panel.visibleRegion().isEmpty()
+
+
+def _if_in_view(panel: QWidget, load: Callable[[], None]) -> None:
+    if _in_view(panel):
+        load()
 
 
 def _thread_id(thread: Thread | None) -> str | None:

@@ -107,7 +107,7 @@ async def test_a_cron_created_in_the_panel_is_listed_and_deleted(
     await listed
     (row,) = crons.crons
     assert row["schedule"] == "0 9 * * 1"
-    assert crons.table.topLevelItem(0).text(1) == "a new thread each run"  # type: ignore[union-attr]
+    assert crons.table.topLevelItem(0).text(1) == "new thread per run"  # type: ignore[union-attr]
     assert session.assistant is not None
     async with api(session) as client:
         (cron,) = await client.crons.search(assistant_id=session.assistant["assistant_id"])

@@ -12,7 +12,6 @@ from typing import Any
 
 from croniter import croniter
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -124,7 +123,9 @@ class CronsPanel(QWidget):
         split = QSplitter()
         split.addWidget(listing)
         split.addWidget(creating)
-        split.setSizes([520, 420])
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([560, 380])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(split)
@@ -142,7 +143,7 @@ class CronsPanel(QWidget):
             row = QTreeWidgetItem(
                 [
                     cron["schedule"],
-                    f"thread {thread[:8]}…" if thread else "a new thread each run",
+                    f"thread {thread[:8]}…" if thread else "new thread per run",
                     _when(cron.get("next_run_date")) if cron.get("enabled", True) else "disabled",
                     _when(cron.get("created_at")),
                 ]
@@ -157,14 +158,6 @@ class CronsPanel(QWidget):
     def selected_id(self) -> str | None:
         rows = self.table.selectedItems()
         return str(rows[0].data(0, ID_ROLE)) if rows else None
-
-    # --- Qt overrides -------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Load what the server holds now, each time the panel comes into view."""
-        super().showEvent(event)
-        if not event.spontaneous():
-            self.refresh_requested.emit()
 
     # --- private ------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QShowEvent
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -128,14 +128,6 @@ class RunsPanel(QWidget):
             row = self.table.topLevelItem(index)
             if row is not None and row.data(0, ID_ROLE) == run_id:
                 self.table.setCurrentItem(row)
-
-    # --- Qt overrides -------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Load what the server holds now, each time the panel comes into view."""
-        super().showEvent(event)
-        if not event.spontaneous():
-            self.refresh_requested.emit()
 
     # --- private ------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ import json
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -89,9 +88,10 @@ class StorePanel(QWidget):
         split.addWidget(self.namespaces)
         split.addWidget(self.items)
         split.addWidget(self.editor)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 3)
         split.setStretchFactor(2, 2)
-        split.setSizes([180, 380, 380])
+        split.setSizes([150, 470, 320])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(search)
@@ -176,14 +176,6 @@ class StorePanel(QWidget):
             if row is not None and self._identity(item) == wanted:
                 self.items.setCurrentItem(row)
                 return
-
-    # --- Qt overrides -------------------------------------------------------------------
-
-    def showEvent(self, event: QShowEvent) -> None:
-        """Load what the server holds now, each time the panel comes into view."""
-        super().showEvent(event)
-        if not event.spontaneous():
-            self.refresh_requested.emit()
 
     # --- private ------------------------------------------------------------------------
 
