@@ -21,7 +21,6 @@ from studio.protocol.schema import (
     GraphSchema,
     Run,
     SearchItem,
-    StoreItem,
     Thread,
     ThreadState,
 )
@@ -201,12 +200,6 @@ class StudioClient:
             ),
         )
         return cast(list[SearchItem], found["items"])
-
-    async def store_get(self, namespace: Sequence[str], key: str) -> StoreItem | None:
-        found = await self._call(
-            "Reading a store item", self._sdk.store.get_item(namespace, key=key)
-        )
-        return cast(StoreItem | None, found)
 
     async def store_put(
         self,

@@ -98,15 +98,17 @@ class MainWindow(QMainWindow):
             "messages": self._dock("Messages", self.messages_panel, bottom),
             "timeline": self._dock("Timeline", self.timeline_panel, bottom),
             "compare": self._dock("Compare", self.compare_panel, bottom),
-            "runs": self._dock("Runs", self.server_panels.runs, bottom),
-            "store": self._dock("Store", self.server_panels.store, bottom),
-            "crons": self._dock("Crons", self.server_panels.crons, bottom),
         }
         # The side columns run the full height; the bottom tabs sit under the graph only.
         self.setCorner(Qt.Corner.BottomLeftCorner, left)
         self.setCorner(Qt.Corner.BottomRightCorner, right)
         self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
-        for name in ("messages", "timeline", "compare", "runs", "store", "crons"):
+        for name in ("messages", "timeline", "compare"):
+            self.tabifyDockWidget(self.docks["events"], self.docks[name])
+        # Each added and tabbed at once: docks side by side, even for a moment, widen the
+        # window to the sum of their minimum widths, and it never shrinks back.
+        for name, panel in self.server_panels.docked().items():
+            self.docks[name] = self._dock(name.capitalize(), panel, bottom)
             self.tabifyDockWidget(self.docks["events"], self.docks[name])
         self._raise_default_tabs()
         self.resizeDocks(

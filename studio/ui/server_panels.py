@@ -40,11 +40,19 @@ class ServerPanels:
         self.crons_service: CronsService | None = None
         self.runs_service: RunsService | None = None
 
+    def docked(self) -> dict[str, QWidget]:
+        """The panels by dock name, as `attach` expects their docks."""
+        return {"runs": self.runs, "store": self.store, "crons": self.crons}
+
     def attach(
         self, session: Session, link: Link, events: EventsPanel, docks: Mapping[str, QDockWidget]
     ) -> None:
         """Give the panels `session`'s services; a followed run's events go to `events`.
         `docks` holds each panel's dock by name ("store", "crons", "runs")."""
+        self.store.set_namespaces([])  # nothing of the previous server stays in view
+        self.store.set_items([], "")
+        self.crons.set_crons([])
+        self.runs.set_runs("", [])
         store = self.store_service = StoreService(session)
         crons = self.crons_service = CronsService(session)
         runs = self.runs_service = RunsService(session)
