@@ -15,7 +15,15 @@ import httpx
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
-from studio.protocol.schema import Assistant, GraphSchema, Thread, ThreadState
+from studio.protocol.schema import (
+    Assistant,
+    Cron,
+    GraphSchema,
+    Run,
+    SearchItem,
+    Thread,
+    ThreadState,
+)
 from studio.protocol.server_events import SERVER_EVENTS_PATH
 
 T = TypeVar("T")
@@ -164,6 +172,126 @@ class StudioClient:
             ),
         )
         return str(written["checkpoint"]["checkpoint_id"])
+
+    async def copy_state(
+        self,
+        graph_id: str,
+        values: dict[str, Any],
+        *,
+        as_node: str | None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Thread:
+        """A new thread of `graph_id` whose state is `values`, written as if `as_node` returned
+        them: one superstep at creation, so the thread never exists half-written."""
+        created = await self._call(
+            "Copying the state into a new thread",
+            self._sdk.threads.create(
+                metadata=metadata,
+                graph_id=graph_id,
+                supersteps=[{"updates": [{"values": values, "as_node": as_node}]}],
+            ),
+        )
+        return cast(Thread, created)
+
+    # --- long-term memory store ---------------------------------------------------------
+
+    async def store_namespaces(self, *, limit: int = 1000) -> list[list[str]]:
+        found = await self._call(
+            "Listing the store's namespaces", self._sdk.store.list_namespaces(limit=limit)
+        )
+        return [list(namespace) for namespace in found["namespaces"]]
+
+    async def store_search(
+        self,
+        prefix: Sequence[str],
+        *,
+        query: str | None = None,
+        filter: dict[str, Any] | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[SearchItem]:
+        """Items under `prefix`; ranked by meaning (each with a score) when `query` is given
+        and the server has a semantic index, else the query is ignored as the server does."""
+        found = await self._call(
+            "Searching the store",
+            self._sdk.store.search_items(
+                prefix, query=query or None, filter=filter, limit=limit, offset=offset
+            ),
+        )
+        return cast(list[SearchItem], found["items"])
+
+    async def store_put(
+        self,
+        namespace: Sequence[str],
+        key: str,
+        value: dict[str, Any],
+        *,
+        ttl_minutes: int | None = None,
+    ) -> None:
+        await self._call(
+            "Saving the store item",
+            self._sdk.store.put_item(namespace, key=key, value=value, ttl=ttl_minutes),
+        )
+
+    async def store_delete(self, namespace: Sequence[str], key: str) -> None:
+        await self._call("Deleting the store item", self._sdk.store.delete_item(namespace, key=key))
+
+    # --- crons --------------------------------------------------------------------------
+
+    async def crons(self, *, assistant_id: str | None = None, limit: int = 100) -> list[Cron]:
+        found = await self._call(
+            "Listing crons",
+            self._sdk.crons.search(
+                assistant_id=assistant_id, limit=limit, sort_by="created_at", sort_order="desc"
+            ),
+        )
+        return cast(list[Cron], found)
+
+    async def create_cron(
+        self,
+        assistant_id: str,
+        schedule: str,
+        *,
+        input: Any,
+        thread_id: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> Cron:
+        """Schedule runs of `assistant_id`: on `thread_id` (each run continues it), or on a
+        new thread per run when None."""
+        if thread_id is None:
+            created = self._sdk.crons.create(
+                assistant_id, schedule=schedule, input=input, metadata=metadata
+            )
+        else:
+            created = self._sdk.crons.create_for_thread(
+                thread_id, assistant_id, schedule=schedule, input=input, metadata=metadata
+            )
+        # The SDK types the answer as a Run; LangGraph Server sends the Cron it created.
+        return cast(Cron, await self._call("Creating the cron", created))
+
+    async def delete_cron(self, cron_id: str) -> None:
+        await self._call("Deleting the cron", self._sdk.crons.delete(cron_id))
+
+    # --- runs ---------------------------------------------------------------------------
+
+    async def runs(self, thread_id: str, *, limit: int = 100) -> list[Run]:
+        """The thread's runs, newest first."""
+        found = await self._call("Listing runs", self._sdk.runs.list(thread_id, limit=limit))
+        return cast(list[Run], found)
+
+    async def join_run(self, thread_id: str, run_id: str) -> AsyncIterator[StreamEvent]:
+        """The events of a run already going (started by a cron, another client...), from
+        now on, in the stream modes it was started with."""
+        try:
+            async for part in self._sdk.runs.join_stream(thread_id, run_id):
+                yield StreamEvent(part.event, part.data)
+        except httpx.HTTPStatusError as exc:
+            raise _status_error("Joining the run", exc) from exc
+        except httpx.TransportError as exc:
+            raise ClientError(
+                f"Lost the connection to {self.url} while following the run",
+                f"{type(exc).__name__}: {exc}",
+            ) from exc
 
     async def run_traceback(self, thread_id: str, run_id: str) -> str | None:
         """The traceback of a failed run, when the server keeps it (lg-studio does; other

@@ -28,6 +28,11 @@ ACTIONS: dict[str, ActionSpec] = {
         "&Connect to Server…", "Ctrl+Shift+O", "Connect to a running LangGraph server"
     ),
     "preferences": ActionSpec("&Preferences…", "Ctrl+,", "Theme, font size and shortcuts"),
+    "open_checkpoints": ActionSpec(
+        "Open Check&point Database…",
+        None,
+        "Browse a langgraph SQLite checkpoint file read-only, and copy its threads in",
+    ),
     "quit": ActionSpec("&Quit", QKeySequence.StandardKey.Quit),
     "run": ActionSpec("&Run", "Ctrl+Return", "Run the graph with the current input"),
     "cancel": ActionSpec("&Cancel Run", "Ctrl+.", "Cancel the run in progress"),
@@ -57,7 +62,16 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 MENUS: dict[str, list[str | None]] = {
-    "&File": ["open_project", "open_example", "connect", None, "preferences", None, "quit"],
+    "&File": [
+        "open_project",
+        "open_example",
+        "connect",
+        "open_checkpoints",
+        None,
+        "preferences",
+        None,
+        "quit",
+    ],
     "&Run": ["run", "cancel", None, "new_thread", "refresh"],
     "&Debug": ["continue", "step", None, "toggle_breakpoint", "step_mode", "clear_breakpoints"],
     "&View": [

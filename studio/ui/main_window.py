@@ -31,6 +31,7 @@ from studio.ui import preferences
 from studio.ui.actions import MENUS, TOOLBAR, build_actions
 from studio.ui.canvas.node_finder import NodeFinder
 from studio.ui.canvas.view import GraphView
+from studio.ui.checkpoint_files import CheckpointFiles
 from studio.ui.debugger.breakpoints import Breakpoints
 from studio.ui.debugger.history import HistoryNode
 from studio.ui.panels.assistants_panel import AssistantsPanel
@@ -46,6 +47,7 @@ from studio.ui.panels.state_panel import StatePanel
 from studio.ui.panels.threads_panel import ThreadsPanel
 from studio.ui.panels.timeline_panel import TimelinePanel
 from studio.ui.preferences_dialog import PreferencesDialog
+from studio.ui.server_panels import ServerPanels
 from studio.ui.session import Session
 from studio.ui.start_page import StartPage
 from studio.ui.widgets.problem_banner import ProblemBanner
@@ -90,6 +92,9 @@ class MainWindow(QMainWindow):
         self.logs_panel = LogsPanel()
         self.chat_panel = ChatPanel()
         self.problem_banner = ProblemBanner(self.graph_view)
+        self.server_panels = ServerPanels()
+        self.checkpoint_files = CheckpointFiles(self, self.graph_view.own_nodes)
+        self.checkpoint_files.error_occurred.connect(self.show_error)
         left = Qt.DockWidgetArea.LeftDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         bottom = Qt.DockWidgetArea.BottomDockWidgetArea
@@ -113,6 +118,11 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks["run"], self.docks["interrupts"])
         self.tabifyDockWidget(self.docks["run"], self.docks["chat"])
         for name in ("messages", "timeline", "compare", "logs"):
+            self.tabifyDockWidget(self.docks["events"], self.docks[name])
+        # Each added and tabbed at once: docks side by side, even for a moment, widen the
+        # window to the sum of their minimum widths, and it never shrinks back.
+        for name, panel in self.server_panels.docked().items():
+            self.docks[name] = self._dock(name.capitalize(), panel, bottom)
             self.tabifyDockWidget(self.docks["events"], self.docks[name])
         self._raise_default_tabs()
         self.resizeDocks(
@@ -168,6 +178,7 @@ class MainWindow(QMainWindow):
         self.session = None
         self.logs_panel.clear()
         self.problem_banner.hide()
+        self.checkpoint_files.set_session(None)
         self._set_session_actions_enabled(False)
         self._set_docks_visible(False)
         self.stack.setCurrentWidget(self.start_page)
@@ -288,6 +299,7 @@ class MainWindow(QMainWindow):
         self.commands["open_project"].triggered.connect(self._on_open_folder)
         self.commands["open_example"].triggered.connect(self.example_requested)
         self.commands["connect"].triggered.connect(self._on_connect)
+        self.commands["open_checkpoints"].triggered.connect(self.checkpoint_files.choose)
         self.commands["fit"].triggered.connect(self.graph_view.fit)
         self.commands["zoom_in"].triggered.connect(lambda: self.graph_view.zoom(1.25))
         self.commands["zoom_out"].triggered.connect(lambda: self.graph_view.zoom(0.8))
@@ -419,6 +431,8 @@ class MainWindow(QMainWindow):
         link(self.commands["cancel"].triggered, session.cancel_run)
         link(self.commands["new_thread"].triggered, lambda: session.select_thread(None))
         link(self.commands["refresh"].triggered, lambda: session.refresh_threads())
+        self.server_panels.attach(session, link, self.events_panel, self.docks)
+        self.checkpoint_files.set_session(session)
 
     def _on_connected(self, url: str) -> None:
         self.server_label.setText(f"Connected · {url}")
@@ -469,6 +483,7 @@ class MainWindow(QMainWindow):
         nodes = self.graph_view.own_nodes()
         self.state_panel.editor.as_node.set_nodes(nodes)
         self.interrupts_panel.goto.set_nodes([n for n in nodes if n != "__start__"])
+        self.checkpoint_files.set_project_nodes(nodes)
 
     def _apply_preferences(self) -> None:
         app = QApplication.instance()

@@ -191,6 +191,11 @@ class Session(QObject):
     def is_running(self) -> bool:
         return self._run_task is not None and not self._run_task.done()
 
+    def spawn(self, work: Coroutine[Any, Any, Any], what: str) -> asyncio.Task[Any]:
+        """Run `work` as one of this session's tasks, for the helpers of panels beside it
+        (store, crons, runs): cancelled on close, failures reported as `error_occurred`."""
+        return self._spawn(work, what)
+
     async def close(self) -> None:
         """Stop everything this session started, then the connection."""
         self._flush.stop()
