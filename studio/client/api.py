@@ -7,6 +7,7 @@ a `ClientError` whose message a person can read (the server's `detail`, or "cann
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar, cast
@@ -278,6 +279,30 @@ class StudioClient:
         """The thread's runs, newest first."""
         found = await self._call("Listing runs", self._sdk.runs.list(thread_id, limit=limit))
         return cast(list[Run], found)
+
+    async def recent_runs(self, *, threads: int = 50, runs_per_thread: int = 20) -> list[Run]:
+        """The runs of the `threads` most recently updated threads, newest first.
+
+        The API lists runs one thread at a time, so the threads' lists are asked for
+        concurrently; a thread deleted meanwhile just has no runs."""
+        recent = await self._call(
+            "Listing threads",
+            self._sdk.threads.search(limit=threads, sort_by="updated_at", sort_order="desc"),
+        )
+        found = await asyncio.gather(
+            *(self._runs_if_any(thread["thread_id"], runs_per_thread) for thread in recent)
+        )
+        runs = [run for thread_runs in found for run in thread_runs]
+        runs.sort(key=lambda run: run["created_at"], reverse=True)
+        return runs
+
+    async def _runs_if_any(self, thread_id: str, limit: int) -> list[Run]:
+        try:
+            return await self.runs(thread_id, limit=limit)
+        except ClientError as exc:
+            if exc.status == 404:
+                return []
+            raise
 
     async def join_run(self, thread_id: str, run_id: str) -> AsyncIterator[StreamEvent]:
         """The events of a run already going (started by a cron, another client...), from

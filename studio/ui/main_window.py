@@ -538,6 +538,8 @@ class MainWindow(QMainWindow):
             self.interrupts_panel.show_state(None)
             self.graph_view.show_paused([])
             self.threads_panel.tree.clearSelection()
+        elif isinstance(thread, dict):
+            self.threads_panel.show_current(str(thread["thread_id"]))
 
     # Dialogs are opened window-modal with open(), never exec(): a nested event loop would
     # stall the qasync loop that runs the session's work (qasync#59).

@@ -56,6 +56,7 @@ class ServerPanels:
         store = self.store_service = StoreService(session)
         crons = self.crons_service = CronsService(session)
         runs = self.runs_service = RunsService(session)
+        runs.set_scope(self.runs.scope(), load=False)
         store.namespaces_loaded.connect(self.store.set_namespaces)
         store.items_loaded.connect(self.store.set_items)
         store.item_saved.connect(self.store.select_item)
@@ -82,6 +83,8 @@ class ServerPanels:
         link(self.runs.cancel_requested, runs.cancel)
         link(self.runs.join_requested, runs.join)
         link(self.runs.refresh_requested, runs.refresh)
+        link(self.runs.scope_changed, runs.set_scope)
+        link(self.runs.thread_requested, session.select_thread)
         loads: dict[str, Callable[[], None]] = {
             "store": store.refresh,
             "crons": crons.refresh,

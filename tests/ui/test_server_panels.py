@@ -153,3 +153,56 @@ async def test_a_running_run_is_followed_and_cancelled_from_the_runs_panel(
         assert (await client.runs.get(thread["thread_id"], run["run_id"]))["status"] == (
             "interrupted"
         )
+
+
+async def test_runs_of_every_thread_are_listed_and_one_of_another_thread_is_cancelled(
+    controller: StudioController, qtbot: QtBot, tmp_path: Path
+) -> None:
+    session = await open_project(controller, project_with(tmp_path / "slow", ("slow",)))
+    panels = _panels(controller, "runs")
+    service = panels.runs_service
+    assert service is not None
+    runs = panels.runs
+    async with api(session) as client:
+        done = await client.threads.create(graph_id="slow")
+        await client.runs.wait(done["thread_id"], "slow", input={}, config={"configurable": {}})
+        busy = await client.threads.create(graph_id="slow")
+        slow = await client.runs.create(busy["thread_id"], "slow", input={}, config=SLOW_RUN)
+    listed = next_emission(session.threads_changed)
+    session.refresh_threads()
+    await listed
+    session.select_thread(done["thread_id"])
+    await wait_for(lambda: len(runs.runs) == 1, service.runs_loaded)
+    assert runs.table.isColumnHidden(1), "one thread: no Thread column"
+
+    runs.scope_box.setCurrentIndex(runs.scope_box.findData("all"))
+    await wait_for(lambda: len(runs.runs) == 2, service.runs_loaded)
+    assert [(r["thread_id"], r["status"]) for r in runs.runs] == [
+        (busy["thread_id"], "running"),
+        (done["thread_id"], "success"),
+    ], "newest first, across threads"
+    assert not runs.table.isColumnHidden(1)
+    runs.status_box.setCurrentIndex(runs.status_box.findData("running"))
+    assert runs.table.topLevelItemCount() == 1
+
+    runs.select(slow["run_id"])
+    assert runs.thread_button.isEnabled(), "the run is of another thread"
+    qtbot.mouseClick(runs.cancel_button, Qt.MouseButton.LeftButton)
+    await wait_for(
+        lambda: [r["status"] for r in runs.runs] == ["interrupted", "success"],
+        service.runs_loaded,
+    )
+    assert runs.table.topLevelItemCount() == 0, "no running run left to show"
+    async with api(session) as client:
+        cancelled = await client.runs.get(busy["thread_id"], slow["run_id"])
+    assert cancelled["status"] == "interrupted"
+    assert session.active_thread is not None
+    assert session.active_thread["thread_id"] == done["thread_id"], "the thread in view stays"
+
+    runs.status_box.setCurrentIndex(0)
+    runs.select(slow["run_id"])
+    shown = next_emission(session.thread_changed)
+    qtbot.mouseClick(runs.thread_button, Qt.MouseButton.LeftButton)
+    (thread,) = await shown
+    assert thread["thread_id"] == busy["thread_id"]
+    assert controller.window.threads_panel.selected_id() == busy["thread_id"]

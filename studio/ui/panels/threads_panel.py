@@ -114,6 +114,16 @@ class ThreadsPanel(QWidget):
         self._selecting = False
         self.delete_button.setEnabled(current is not None)
 
+    def show_current(self, thread_id: str) -> None:
+        """Mark the thread the studio shows (picked elsewhere, e.g. in the Runs panel), if it
+        is listed, without asking for it again."""
+        self._selecting = True
+        for index in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(index)
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == thread_id:
+                self.tree.setCurrentItem(item)
+        self._selecting = False
+
     def selected_id(self) -> str | None:
         items = self.tree.selectedItems()
         return str(items[0].data(0, Qt.ItemDataRole.UserRole)) if items else None

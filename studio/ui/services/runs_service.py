@@ -1,9 +1,11 @@
-"""The runs of the thread in view, for the runs panel: their statuses kept current, cancel,
-and following a run that was started elsewhere (a cron, another client)."""
+"""The runs for the runs panel, of the thread in view or of the server's most recently
+updated threads: their statuses kept current, cancel, and following a run that was started
+elsewhere (a cron, another client)."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Literal
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -14,13 +16,19 @@ ACTIVE = frozenset({"pending", "running"})
 POLL_SECONDS = 1.0
 """How often statuses are re-read while a run of the thread is pending or running: the API
 has no stream of run status changes for a thread's runs, only of their events."""
+RECENT_THREADS = 50
+"""How many of the most recently updated threads "All threads" looks at: the API lists runs
+per thread, so each is one request (made concurrently)."""
+Scope = Literal["thread", "all"]
 
 
 class RunsService(QObject):
-    """Watches one thread's runs: reloads them while any is active, then stops asking."""
+    """Watches one thread's runs, or those of the recent threads: reloads them while any is
+    active, then stops asking."""
 
     runs_loaded = Signal(str, list)
-    """The thread's id ("" for none) and its runs (Run dicts), newest first."""
+    """The thread in view's id ("" for none) and the runs in scope (Run dicts), newest
+    first."""
     join_started = Signal(str)
     """Following this run's events (its id)."""
     events_arrived = Signal(list)
@@ -32,6 +40,7 @@ class RunsService(QObject):
         super().__init__(session)
         self.session = session
         self.thread_id: str | None = None
+        self.scope: Scope = "thread"
         self._watch: asyncio.Task[None] | None = None
         self._pending: list[StreamEvent] = []
         self._flush = QTimer(self)
@@ -46,24 +55,32 @@ class RunsService(QObject):
         if load:
             self.refresh()
 
+    def set_scope(self, scope: Scope, *, load: bool = True) -> None:
+        """List the runs of the thread in view ("thread") or of the recent threads ("all")."""
+        self.scope = scope
+        if load:
+            self.refresh()
+
     def refresh(self) -> None:
         """Reload the runs now, and keep reloading while one is active."""
         if self._watch is not None:
             self._watch.cancel()
-        self._watch = self.session.spawn(self._watch_runs(self.thread_id), "list runs")
+        self._watch = self.session.spawn(self._watch_runs(self.scope, self.thread_id), "list runs")
 
-    def cancel(self, run_id: str) -> None:
-        if self.thread_id is not None:
-            self.session.spawn(self._cancel(self.thread_id, run_id), "cancel the run")
+    def cancel(self, thread_id: str, run_id: str) -> None:
+        self.session.spawn(self._cancel(thread_id, run_id), "cancel the run")
 
-    def join(self, run_id: str) -> None:
+    def join(self, thread_id: str, run_id: str) -> None:
         """Follow a running run: its events go where a run started here sends them."""
-        if self.thread_id is not None:
-            self.session.spawn(self._join(self.thread_id, run_id), "follow the run")
+        self.session.spawn(self._join(thread_id, run_id), "follow the run")
 
-    async def _watch_runs(self, thread_id: str | None) -> None:
+    async def _watch_runs(self, scope: Scope, thread_id: str | None) -> None:
+        client = self.session.client
         while True:
-            runs = await self.session.client.runs(thread_id) if thread_id else []
+            if scope == "all":
+                runs = await client.recent_runs(threads=RECENT_THREADS)
+            else:
+                runs = await client.runs(thread_id) if thread_id else []
             self.runs_loaded.emit(thread_id or "", runs)
             if not any(run["status"] in ACTIVE for run in runs):
                 return
