@@ -1,8 +1,9 @@
-"""A window onto a user's own langgraph checkpoint file, read-only.
+"""A window onto a user's own langgraph checkpointer database (a SQLite file or a Postgres
+DSN), read-only.
 
-It lists the file's threads and shows the picked one with the debugger's own panels: the
+It lists the database's threads and shows the picked one with the debugger's own panels: the
 history tree (forks as branches), the state inspector (values, chat, what each step changed)
-and the side-by-side compare. Nothing here can change the file; a checkpoint is taken
+and the side-by-side compare. Nothing here can change the database; a checkpoint is taken
 further by copying its state into the open project, as a new thread to run, edit and fork.
 """
 
@@ -11,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from studio.client.api import ClientError
-from studio.client.checkpoint_file import CheckpointFile, FileThread
+from studio.client.checkpoint_reader import CheckpointReader, SavedThread
 from studio.protocol.schema import Thread
 from studio.ui.debugger.history import HistoryNode
 from studio.ui.panels.compare_panel import ComparePanel
@@ -46,10 +46,10 @@ CHECKPOINT_TAB, COMPARE_TAB = range(2)
 
 
 class CheckpointBrowser(QWidget):
-    """Browses one checkpoint file; copying out goes through `copy_requested`."""
+    """Browses one checkpointer database; copying out goes through `copy_requested`."""
 
     threads_loaded = Signal(list)
-    """The file's threads (FileThreads), newest first."""
+    """The database's threads (SavedThreads), newest first."""
     history_loaded = Signal(str)
     """The history of this thread (its id) is shown."""
     copy_requested = Signal(dict, object, dict)
@@ -57,14 +57,14 @@ class CheckpointBrowser(QWidget):
     with this metadata (where they came from)."""
     error_occurred = Signal(str, str)
 
-    def __init__(self, path: Path, parent: QWidget | None = None) -> None:
+    def __init__(self, reader: CheckpointReader, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.setWindowTitle(f"{path.name} (read-only) — lg-studio")
+        self.setWindowTitle(f"{reader.name} (read-only) — lg-studio")
         self.resize(1280, 780)
-        self.file = CheckpointFile(path)
+        self.reader = reader
         self.thread_id: str | None = None
-        self.source = QLabel(f"{path} · read-only")
+        self.source = QLabel(f"{reader.location} · read-only")
         self.source.setProperty("role", "hint")
         self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.threads = QTreeWidget()
@@ -76,8 +76,8 @@ class CheckpointBrowser(QWidget):
         self.threads.header().setStretchLastSection(False)
         self.threads.itemSelectionChanged.connect(self._on_thread)
         self.history = HistoryPanel()
-        self.history.replay_button.hide()  # a file has no graph to run
-        self.history.hint.setText("Loading the file…")
+        self.history.replay_button.hide()  # a database has no graph to run
+        self.history.hint.setText("Loading the database…")
         self.state = StatePanel()
         self.state.tabs.setTabVisible(EDIT_TAB, False)  # read-only: copy the thread to edit
         self.compare = ComparePanel()
@@ -123,8 +123,8 @@ class CheckpointBrowser(QWidget):
     # --- public API ---------------------------------------------------------------------
 
     def load(self) -> None:
-        """Open the file (in its worker thread) and show its threads."""
-        self._spawn(self._load(), "open the checkpoint file")
+        """Open the database (in its worker thread) and show its threads."""
+        self._spawn(self._load(), "open the checkpoint database")
 
     def show_thread(self, thread_id: str) -> None:
         self._spawn(self._show_thread(thread_id), "read the thread's history")
@@ -143,7 +143,7 @@ class CheckpointBrowser(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         for task in self._tasks:
             task.cancel()
-        self.file.close()
+        self.reader.close()
         super().closeEvent(event)
 
     # --- private ------------------------------------------------------------------------
@@ -165,14 +165,14 @@ class CheckpointBrowser(QWidget):
             self.error_occurred.emit(f"Could not {what}: {exc}", repr(exc))
 
     async def _load(self) -> None:
-        threads = await self.file.open()
+        threads = await self.reader.open()
         self._fill_threads(threads)
         self.threads_loaded.emit(threads)
         if not threads:
-            self.history.hint.setText("This file holds no threads.")
+            self.history.hint.setText("This database holds no threads.")
 
     async def _show_thread(self, thread_id: str) -> None:
-        states = await self.file.history(thread_id)
+        states = await self.reader.history(thread_id)
         self.thread_id = thread_id
         self.history.set_history(states, False, None)
         self.state.show_state(dict(states[0]) if states else None)
@@ -182,7 +182,7 @@ class CheckpointBrowser(QWidget):
         )
         self.history_loaded.emit(thread_id)
 
-    def _fill_threads(self, threads: list[FileThread]) -> None:
+    def _fill_threads(self, threads: list[SavedThread]) -> None:
         self.threads.clear()
         for thread in threads:
             row = QTreeWidgetItem([thread.thread_id, str(thread.checkpoints)])
@@ -227,7 +227,7 @@ class CheckpointBrowser(QWidget):
         if node is None or not isinstance(node.values, dict):
             return
         origin = {
-            "file": str(self.file.path),
+            "source": self.reader.location,
             "thread_id": self.thread_id,
             "checkpoint_id": node.checkpoint_id,
         }

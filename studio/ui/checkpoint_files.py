@@ -1,4 +1,5 @@
-"""Checkpoint files the user opened: a browser window each, and copies into the project.
+"""Checkpointer databases the user opened (SQLite files, Postgres DSNs): a browser window
+each, and copies into the project.
 
 A copy is a new thread of the graph in view, created over the HTTP API with the checkpoint's
 values as its first superstep (written as the chosen node), so it works the same on the
@@ -13,18 +14,24 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QWidget
 
-from studio.client.checkpoint_file import copyable
+from studio.client.api import ClientError
+from studio.client.checkpoint_file import CheckpointFile
+from studio.client.checkpoint_reader import CheckpointReader, copyable
 from studio.protocol.schema import Thread
 from studio.ui.checkpoint_browser import CheckpointBrowser
 from studio.ui.session import Session
 
 FILE_FILTER = "SQLite checkpoint files (*.sqlite *.sqlite3 *.db);;All files (*)"
+DSN_EXAMPLE = "postgresql://user@host:5432/dbname"
+INSTALL = "pip install 'lg-studio[postgres]'"
+"""What gives the studio langgraph's Postgres checkpointer (and psycopg): the `postgres` extra."""
 
 
 class CheckpointFiles(QObject):
-    """Opens checkpoint files in browser windows and copies their threads into the project."""
+    """Opens checkpointer databases in browser windows and copies their threads into the
+    project."""
 
     copied = Signal(object)
     """A checkpoint's state became a new thread of the project (its Thread)."""
@@ -48,8 +55,41 @@ class CheckpointFiles(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def choose_database(self) -> None:
+        """Ask for a Postgres DSN, then open it (window-modal, never a nested loop)."""
+        dialog = QInputDialog(self.window)
+        dialog.setWindowTitle("Open a langgraph Postgres checkpointer (read-only)")
+        dialog.setLabelText(f"Connection string (DSN), e.g. {DSN_EXAMPLE}")
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.textValueSelected.connect(lambda dsn: dsn.strip() and self.open_database(dsn))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
     def open(self, path: Path) -> CheckpointBrowser:
-        browser = CheckpointBrowser(path, self.window)
+        """Browse a SQLite file written by langgraph's `SqliteSaver`."""
+        return self._browse(CheckpointFile(path))
+
+    def open_database(self, dsn: str) -> CheckpointBrowser | None:
+        """Browse a Postgres database written by langgraph's `PostgresSaver`; None (and an
+        error) when the DSN is not one or langgraph's Postgres checkpointer is missing."""
+        try:
+            # The `postgres` extra is optional: import it only when a database is opened.
+            from studio.client.checkpoint_postgres import CheckpointDatabase
+        except ImportError as exc:
+            self.error_occurred.emit(
+                "Opening a Postgres checkpointer needs langgraph-checkpoint-postgres",
+                f"Install it into the studio's environment: {INSTALL}\n\n{exc}",
+            )
+            return None
+        try:
+            reader = CheckpointDatabase(dsn)
+        except ClientError as exc:
+            self.error_occurred.emit(exc.message, exc.detail)
+            return None
+        return self._browse(reader)
+
+    def _browse(self, reader: CheckpointReader) -> CheckpointBrowser:
+        browser = CheckpointBrowser(reader, self.window)
         browser.set_project_nodes(self._project_nodes())
         browser.error_occurred.connect(self.error_occurred)
         browser.copy_requested.connect(

@@ -300,6 +300,9 @@ class MainWindow(QMainWindow):
         self.commands["open_example"].triggered.connect(self.example_requested)
         self.commands["connect"].triggered.connect(self._on_connect)
         self.commands["open_checkpoints"].triggered.connect(self.checkpoint_files.choose)
+        self.commands["open_checkpoints_postgres"].triggered.connect(
+            self.checkpoint_files.choose_database
+        )
         self.commands["fit"].triggered.connect(self.graph_view.fit)
         self.commands["zoom_in"].triggered.connect(lambda: self.graph_view.zoom(1.25))
         self.commands["zoom_out"].triggered.connect(lambda: self.graph_view.zoom(0.8))

@@ -15,7 +15,8 @@ from langgraph.types import interrupt
 from typing_extensions import TypedDict
 
 from studio.client.api import ClientError
-from studio.client.checkpoint_file import CheckpointFile, copyable
+from studio.client.checkpoint_file import CheckpointFile
+from studio.client.checkpoint_reader import copyable
 
 
 class State(TypedDict, total=False):

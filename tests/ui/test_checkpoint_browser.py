@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.sqlite import SqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
@@ -41,19 +42,21 @@ def _respond(state: State) -> dict[str, Any]:
     }
 
 
-def write_checkpoints(path: Path) -> None:
-    """The user's own program: two turns on one thread and one on another, saved by
-    langgraph's SqliteSaver."""
+def run_user_program(saver: BaseCheckpointSaver[Any]) -> None:
+    """The user's own program: two turns on one thread and one on another, saved by `saver`."""
     builder = StateGraph(State)
     builder.add_node("respond", _respond)
     builder.add_edge(START, "respond")
     builder.add_edge("respond", END)
+    graph = builder.compile(checkpointer=saver)
+    for thread_id, text in ((USER_THREAD, "hello"), (USER_THREAD, "again"), ("other", "hi")):
+        graph.invoke({"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": thread_id}})
+
+
+def write_checkpoints(path: Path) -> None:
+    """The user's program, saved by langgraph's SqliteSaver."""
     with SqliteSaver.from_conn_string(str(path)) as saver:
-        graph = builder.compile(checkpointer=saver)
-        for thread_id, text in ((USER_THREAD, "hello"), (USER_THREAD, "again"), ("other", "hi")):
-            graph.invoke(
-                {"messages": [HumanMessage(text)]}, {"configurable": {"thread_id": thread_id}}
-            )
+        run_user_program(saver)
 
 
 def _digest(path: Path) -> str:
