@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         self.logs_panel = LogsPanel()
         self.chat_panel = ChatPanel()
         self.problem_banner = ProblemBanner(self.graph_view)
+        self.problem_banner.space_changed.connect(self.graph_view.reserve_top)
         self.server_panels = ServerPanels()
         self.checkpoint_files = CheckpointFiles(self, self.graph_view.own_nodes)
         self.checkpoint_files.error_occurred.connect(self.show_error)

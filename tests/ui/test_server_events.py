@@ -98,6 +98,11 @@ async def test_a_saved_edit_redraws_and_broken_code_keeps_the_last_graph(
     assert f"counter.py, line {line}" in banner.text
     assert "SyntaxError" in banner.text
     assert str(source) in banner.details.toPlainText()
+    view = window.graph_view
+    start = view.mapFromScene(scene.nodes["__start__"].sceneBoundingRect()).boundingRect()
+    start.translate(view.viewport().pos())
+    assert view.viewport().geometry().top() >= banner.geometry().bottom(), "room for it"
+    assert view.viewport().geometry().contains(start), "the start node is not under it"
     assert "second" in scene.nodes, "the last good graph stays drawn"
     assert await _run(window, session, {}) == "success", "and runnable"
     assert session.history[0]["values"]["word"] == "new!"
@@ -106,6 +111,7 @@ async def test_a_saved_edit_redraws_and_broken_code_keeps_the_last_graph(
     _write_graph(project, "fixed")
     assert (await fixed) == [[]]
     assert banner.isHidden()
+    assert view.viewport().geometry().top() == 0, "the room is given back"
 
 
 async def test_the_logs_pane_shows_what_a_run_prints_and_links_its_error(

@@ -98,6 +98,17 @@ class GraphView(QGraphicsView):
             self.scale(MAX_FIT_SCALE, MAX_FIT_SCALE)
             self.centerOn(rect.center())
 
+    def reserve_top(self, height: int) -> None:
+        """Keep the top `height` pixels for a widget over the view (the problem banner):
+        the viewport starts below it, so nothing drawn hides behind it. A graph that was
+        wholly in view is fitted again, so its top (the start node) stays in sight."""
+        if height == self.viewportMargins().top():
+            return
+        whole = self._shows_whole_graph()
+        self.setViewportMargins(0, height, 0, 0)
+        if whole:
+            self.fit()
+
     def zoom(self, factor: float) -> None:
         current = self.transform().m11()
         factor = max(MIN_SCALE / current, min(MAX_SCALE / current, factor))
@@ -139,6 +150,10 @@ class GraphView(QGraphicsView):
         event.accept()
 
     # --- private ------------------------------------------------------------------------
+
+    def _shows_whole_graph(self) -> bool:
+        shown = self.mapToScene(self.viewport().rect()).boundingRect()
+        return shown.contains(self.graph_scene.sceneRect())
 
     def _on_drawn(self) -> None:
         if self._fresh:

@@ -3,8 +3,9 @@
 Graph code that no longer imports is the most common thing to happen while someone works: a
 dialog for each save would be in the way, so the studio says it here (file and line first,
 the traceback one click away) and keeps the last good graph drawn and runnable underneath.
-The banner floats over its host (it follows the host's width) so the host's layout and
-scroll position never jump when it comes and goes.
+The banner lies along its host's top edge (it follows the host's width) and says how much
+room it takes (`space_changed`), so a view can move its viewport below it instead of hiding
+what is drawn there (the graph's start node) under it.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ class ProblemBanner(QFrame):
 
     logs_requested = Signal()
     """The user wants the log lines around the problem."""
+    space_changed = Signal(int)
+    """The height the banner takes at the top of its host, margins included (0: hidden)."""
 
     def __init__(self, host: QWidget) -> None:
         super().__init__(host)
@@ -121,6 +124,13 @@ class ProblemBanner(QFrame):
     def text(self) -> str:
         return self.headline.text()
 
+    def setVisible(self, visible: bool) -> None:
+        super().setVisible(visible)
+        if visible:
+            self._place()
+        else:
+            self.space_changed.emit(0)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._host and event.type() == QEvent.Type.Resize:
             self._place()
@@ -135,3 +145,5 @@ class ProblemBanner(QFrame):
         self.setFixedWidth(width)
         self.adjustSize()
         self.move(MARGIN, MARGIN)
+        if not self.isHidden():
+            self.space_changed.emit(self.height() + 2 * MARGIN)
