@@ -9,7 +9,9 @@ due. Once a second it refreshes its heartbeat and reaps dead workers, whose runs
 pending for any process to retry from their last checkpoint.
 
 Cancelling is decided in Postgres; a run executing in another process is stopped there by a
-Redis signal (studio/runtime/cancel_signals.py).
+Redis signal (studio/runtime/cancel_signals.py), and by the `stop` NOTIFY the cancel's
+transaction sends to every worker's connection: Redis pub/sub drops what is published while
+a subscriber reconnects, Postgres delivers to each listening session whatever commits.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import socket
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from studio.protocol.schema import Run
 from studio.runtime import ids
@@ -128,7 +131,7 @@ class PostgresRunQueue:
         """Mark the run interrupted (or delete it, pending with rollback); if it is executing,
         stop it here, or signal the process that executes it."""
         run_id = run["run_id"]
-        outcome = await self._storage.cancel_run(run_id, action, ids.now_iso())
+        outcome = await self._storage.cancel_run(run_id, action, ids.now_iso(), reason)
         if outcome is None:
             return False
         if outcome != "stopping":
@@ -218,9 +221,14 @@ class PostgresRunQueue:
     # -- hearing the others -----------------------------------------------------------------
 
     async def _listen(self, connection: Connection) -> None:
-        """NOTIFY payloads: `run` (claim again) and `done <run_id>` (a run's task ended)."""
+        """NOTIFY payloads: `run` (claim again), `done <run_id>` (a run's task ended) and
+        `stop {...}` (a run was cancelled)."""
         try:
             async for notify in connection.notifies():
+                stop = leases.read_stop(notify.payload)
+                if stop is not None:
+                    self._on_signal(stop.run_id, cast(CancelAction, stop.action), stop.reason)
+                    continue
                 if notify.payload.startswith("done "):
                     for waiter in self._done_waiters.pop(notify.payload[5:], []):
                         if not waiter.done():
@@ -241,10 +249,12 @@ class PostgresRunQueue:
             self._early_stops.popitem(last=False)
 
     def _stop(self, run_id: str, action: CancelAction, reason: str | None) -> bool:
-        """Stop the run if it executes here."""
+        """Stop the run if it executes here (once: both channels bring each cancel)."""
         running = self._running.get(run_id)
         if running is None:
             return False
+        if running.control.action is not None:
+            return True
         running.control.action = action
         running.control.reason = reason
         running.task.cancel(reason)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
+import redis
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
@@ -256,3 +257,39 @@ def test_semantic_search_without_pgvector_is_refused_at_start(
     )
     with pytest.raises(RuntimeError, match="needs the pgvector extension"):
         server.start()
+
+
+@pytest.fixture
+def redis_refusing_new_clients() -> Iterator[Callable[[], None]]:
+    """A call that drops every Redis pub/sub connection and keeps them from coming back (Redis
+    accepts no new client until the test ends): a subscriber misses whatever is published."""
+    client = redis.Redis.from_url(scaleout.REDIS)
+    limit = client.config_get("maxclients")["maxclients"]
+
+    def drop_subscribers() -> None:
+        client.config_set("maxclients", int(client.info("clients")["connected_clients"]))
+        client.client_kill_filter(_type="pubsub")
+
+    try:
+        yield drop_subscribers
+    finally:
+        client.config_set("maxclients", limit)
+        client.close()
+
+
+async def test_a_cancel_reaches_a_process_that_lost_its_redis_subscription(
+    deployment: Deployment, project: Path, redis_refusing_new_clients: Callable[[], None]
+) -> None:
+    servers = deployment.start(2, project)
+    thread_id = (await deployment.clients[0].threads.create())["thread_id"]
+    run = await deployment.clients[0].runs.create(thread_id, "held", input={}, stream_mode="custom")
+    pid = await _executing_pid(deployment.clients[1], thread_id, run["run_id"])
+    other = deployment.client_of(next(server for server in servers if server.pid != pid))
+
+    redis_refusing_new_clients()
+    async with asyncio.timeout(60):  # a lost cancel would wait for ever
+        await other.runs.cancel(thread_id, run["run_id"], wait=True)
+
+    assert (await other.runs.get(thread_id, run["run_id"]))["status"] == "interrupted"
+    thread = await other.threads.get(thread_id)
+    assert thread["status"] != "busy", "the executing process stopped the run and settled it"

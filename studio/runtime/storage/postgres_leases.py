@@ -18,12 +18,18 @@
 
 Every change that may let a run start (a new run, a released lease, a requeued run) is
 announced with NOTIFY on `RUNS_CHANNEL`; `done <run_id>` payloads tell waiters that a run's
-task ended.
+task ended; `stop {...}` payloads (`stop_payload`) tell the worker executing a run that it was
+cancelled. That one is sent in the cancel's own transaction, so it reaches the worker's
+connection if and only if the cancel committed: it cannot be lost while the worker holds its
+lease, and a worker that loses that connection stops its runs (studio/runtime/queue_postgres.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
+
+import orjson
 
 from studio.protocol.schema import Run
 from studio.runtime.storage import tables
@@ -33,6 +39,9 @@ from studio.runtime.storage.postgres_rows import ACTIVE, every, one
 RUNS_CHANNEL = "lg_studio_runs"
 WORKER_LOCK = 0x6C677377
 """First key of the workers' advisory locks (the second is the worker id)."""
+STOP = "stop "
+REASON_CHARS = 1000
+"""A stop's reason is cut to this: a NOTIFY payload must stay under 8000 bytes."""
 
 
 @dataclass
@@ -41,6 +50,28 @@ class WorkerIdentity:
     writes about runs (storage/postgres_runs.py)."""
 
     worker_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A cancel of a running run, for the worker executing it."""
+
+    run_id: str
+    action: str
+    reason: str | None
+
+
+def stop_payload(run_id: str, action: str, reason: str | None) -> str:
+    reason = None if reason is None else reason[:REASON_CHARS]
+    return STOP + orjson.dumps({"run_id": run_id, "action": action, "reason": reason}).decode()
+
+
+def read_stop(payload: str) -> Stop | None:
+    """The stop a NOTIFY payload carries, if it is one."""
+    if not payload.startswith(STOP):
+        return None
+    fields = cast(dict[str, Any], orjson.loads(payload[len(STOP) :]))
+    return Stop(fields["run_id"], fields["action"], fields["reason"])
 
 
 @dataclass(frozen=True)
