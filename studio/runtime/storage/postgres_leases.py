@@ -3,8 +3,11 @@
 - A **worker** is one live server process. It registers on a connection of its own, which
   holds a session advisory lock named by its worker id for as long as the process lives, and
   LISTENs there for work. A process killed with `kill -9` drops that connection, Postgres
-  releases the lock at once, and the others see it gone; a process that hangs with its
-  connection open stops refreshing `heartbeat_at`, and is presumed dead after `lease_seconds`.
+  releases the lock at once, and the others see it gone once its last heartbeat is
+  `grace_seconds` old; a process that hangs with its connection open stops refreshing
+  `heartbeat_at`, and is presumed dead after `lease_seconds`. The grace is for a process that
+  lost the connection but lives on: it stops heartbeating and stops its runs at once
+  (studio/runtime/queue_postgres.py), and only then may the others run them again.
 - A **lease** (`run_leases`) says which worker executes a run. There is at most one per
   thread (its primary key), so a thread's runs execute one at a time across processes, and
   the lease is held until the run's task has ended (its rollback included), not merely until
@@ -121,7 +124,7 @@ WITH dead AS (
     SELECT w.worker_id FROM workers w
     WHERE w.worker_id IS DISTINCT FROM %(me)s
       AND (w.heartbeat_at < now() - make_interval(secs => %(lease)s)
-           OR NOT EXISTS (
+           OR w.heartbeat_at < now() - make_interval(secs => %(grace)s) AND NOT EXISTS (
                SELECT 1 FROM pg_locks l
                WHERE l.locktype = 'advisory' AND l.granted
                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -144,11 +147,15 @@ FROM freed LEFT JOIN requeued ON requeued.run_id = freed.run_id
 """
 
 
-async def reap(cursor: Cursor, me: int | None, lease_seconds: float, now: str) -> list[Freed]:
+async def reap(
+    cursor: Cursor, me: int | None, lease_seconds: float, grace_seconds: float, now: str
+) -> list[Freed]:
     """Delete the dead workers; requeue their running runs and free their threads. A run they
     had been told to stop (no longer `running`) stays as it was marked, and its thread goes
     back to idle if nothing else is in flight on it."""
-    found = await every(cursor, _REAP, {"me": me, "lease": lease_seconds, "now": now})
+    found = await every(
+        cursor, _REAP, {"me": me, "lease": lease_seconds, "grace": grace_seconds, "now": now}
+    )
     freed = [Freed(row["run_id"], row["thread_id"], bool(row["requeued"])) for row in found]
     if not freed:
         return freed
