@@ -7,10 +7,12 @@ process; the runs of a process killed with SIGKILL are finished by the others.""
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -261,26 +263,32 @@ def test_semantic_search_without_pgvector_is_refused_at_start(
         server.start()
 
 
-@pytest.fixture
-def redis_refusing_new_clients() -> Iterator[Callable[[], None]]:
-    """A call that drops every Redis pub/sub connection and keeps them from coming back (Redis
-    accepts no new client until the test ends): a subscriber misses whatever is published."""
+@contextmanager
+def redis_subscribers_dropped() -> Iterator[None]:
+    """Drop every Redis pub/sub connection, again and again, for the block: a subscriber
+    misses what is published while it reconnects (changing no server setting, so the
+    processes' other Redis connections come and go as usual)."""
     client = redis.Redis.from_url(scaleout.REDIS)
-    limit = client.config_get("maxclients")["maxclients"]
+    done = threading.Event()
 
-    def drop_subscribers() -> None:
-        client.config_set("maxclients", int(client.info("clients")["connected_clients"]))
-        client.client_kill_filter(_type="pubsub")
+    def drop() -> None:
+        while not done.is_set():
+            client.client_kill_filter(_type="pubsub")
+            done.wait(0.002)  # pacing, not waiting for anything
 
+    dropper = threading.Thread(target=drop, name="drop-subscribers")
+    client.client_kill_filter(_type="pubsub")
+    dropper.start()
     try:
-        yield drop_subscribers
+        yield
     finally:
-        client.config_set("maxclients", limit)
+        done.set()
+        dropper.join()
         client.close()
 
 
 async def test_a_cancel_reaches_a_process_that_lost_its_redis_subscription(
-    deployment: Deployment, project: Path, redis_refusing_new_clients: Callable[[], None]
+    deployment: Deployment, project: Path
 ) -> None:
     servers = deployment.start(2, project)
     thread_id = (await deployment.clients[0].threads.create())["thread_id"]
@@ -288,9 +296,9 @@ async def test_a_cancel_reaches_a_process_that_lost_its_redis_subscription(
     pid = await _executing_pid(deployment.clients[1], thread_id, run["run_id"])
     other = deployment.client_of(next(server for server in servers if server.pid != pid))
 
-    redis_refusing_new_clients()
-    async with asyncio.timeout(60):  # a lost cancel would wait for ever
-        await other.runs.cancel(thread_id, run["run_id"], wait=True)
+    with redis_subscribers_dropped():
+        async with asyncio.timeout(60):  # a lost cancel would wait for ever
+            await other.runs.cancel(thread_id, run["run_id"], wait=True)
 
     assert (await other.runs.get(thread_id, run["run_id"]))["status"] == "interrupted"
     thread = await other.threads.get(thread_id)
