@@ -63,28 +63,60 @@ class Runtime:
     @classmethod
     async def start(cls, project: Project, options: ServerOptions) -> Runtime:
         """Load the graphs, open the databases, register assistants, start the queue and the
-        housekeeping (cron scheduler, thread expiry)."""
-        data_dir = options.resolved_data_dir(project)
+        housekeeping (cron scheduler, thread expiry).
+
+        If any of it fails, what had been opened or started is closed again before the error
+        goes up: the app never started, so nothing else would close the databases' files,
+        the Postgres pool or the Redis client (and a process that lives on, the studio's,
+        would keep them)."""
         events = ServerEventLog()
         events.bind(asyncio.get_running_loop())
         capture = ServerCapture(events)
         capture.start()  # before the graphs load: their errors are the first thing to show
-        os.environ.update(project.environment())
-        prepend_sys_path(project.dependency_paths())
-        registry = GraphRegistry()
-        # Importing user code blocks; keep the loop free while it happens.
-        await asyncio.to_thread(registry.load, project.root, project.graphs)
-        auth = await asyncio.to_thread(AuthEngine.load, project, loopback=options.loopback)
+        backend: Backend | None = None
+        runtime: Runtime | None = None
+        try:
+            os.environ.update(project.environment())
+            prepend_sys_path(project.dependency_paths())
+            registry = GraphRegistry()
+            # Importing user code blocks; keep the loop free while it happens.
+            await asyncio.to_thread(registry.load, project.root, project.graphs)
+            auth = await asyncio.to_thread(AuthEngine.load, project, loopback=options.loopback)
+            backend = await open_backend(project, options)
+            runtime = cls._assemble(project, options, backend, registry, events, capture, auth)
+            await runtime._begin()
+        except BaseException:
+            if runtime is not None:
+                await runtime.stop()  # stops what began; closes the backend and the capture
+            else:
+                if backend is not None:
+                    await backend.aclose()
+                capture.stop()
+            raise
+        # What start-up loaded (langgraph, the user's graphs, their modules) lives as long as
+        # the server: move it out of the collector's sight so full collections stay short
+        # (they otherwise pause every thread of the process, the studio's window included).
+        gc.freeze()
+        return runtime
 
-        backend = await open_backend(project, options)
+    @classmethod
+    def _assemble(
+        cls,
+        project: Project,
+        options: ServerOptions,
+        backend: Backend,
+        registry: GraphRegistry,
+        events: ServerEventLog,
+        capture: ServerCapture,
+        auth: AuthEngine | None,
+    ) -> Runtime:
+        """The runtime's parts on an opened backend, nothing started yet."""
         storage, checkpointer, broker = backend.storage, backend.checkpointer, backend.broker
         registry.attach(checkpointer, backend.store)
-
         webhook_policy = WebhookPolicy.from_config(project.file.webhooks)
         webhooks = WebhookSender(
             webhook_policy, WebhookSettings.from_config(project.file.webhooks, project.file.http)
         )
-        jobs = project.file.lg_studio.jobs or options.jobs
         executor = RunExecutor(
             storage,
             registry,
@@ -93,7 +125,6 @@ class Runtime:
             run_timeout=project.file.lg_studio.run_timeout(),
             webhooks=webhooks,
         )
-        queue = backend.queue(executor, jobs)
         runtime = cls(
             project=project,
             options=options,
@@ -104,7 +135,7 @@ class Runtime:
             store=backend.store,
             broker=broker,
             executor=executor,
-            queue=queue,
+            queue=backend.queue(executor, project.file.lg_studio.jobs or options.jobs),
             header_policy=HeaderPolicy.from_http_config(project.file.http),
             webhook_policy=webhook_policy,
             webhooks=webhooks,
@@ -119,18 +150,18 @@ class Runtime:
         runtime.thread_sweeper = Periodic(
             "thread-expiry", lambda: sweep_expired_threads(runtime, thread_ttl), retry_seconds=60.0
         )
-        await register_system_assistants(runtime)
-        await queue.start()
-        runtime.cron_scheduler.start()
-        runtime.thread_sweeper.start()
-        if options.reload:
-            runtime.reloader = GraphReloader(runtime, data_dir)
-            runtime.reloader.start()
-        # What start-up loaded (langgraph, the user's graphs, their modules) lives as long as
-        # the server: move it out of the collector's sight so full collections stay short
-        # (they otherwise pause every thread of the process, the studio's window included).
-        gc.freeze()
         return runtime
+
+    async def _begin(self) -> None:
+        """Register the assistants, start the queue and the housekeeping (`stop` undoes it,
+        whatever part of it happened)."""
+        await register_system_assistants(self)
+        await self.queue.start()
+        self.cron_scheduler.start()
+        self.thread_sweeper.start()
+        if self.options.reload:
+            self.reloader = GraphReloader(self, self.options.resolved_data_dir(self.project))
+            self.reloader.start()
 
     def serving_at(self, url: str) -> None:
         """The server learned its URL (the port may have been chosen by the OS)."""

@@ -8,8 +8,17 @@ any process inserts one or finishes one (a thread becomes free), and by a delaye
 due. Once a second it refreshes its heartbeat and reaps dead workers, whose runs go back to
 pending for any process to retry from their last checkpoint.
 
+A process that loses its worker connection (and with it the lock that says it lives) while
+it lives on must not go on executing runs the others are about to retry: it stops
+heartbeating and stops its runs at once (each goes back to pending and its lease is
+released, as at shutdown), leaves, and joins again as a new worker. The others retry a
+lockless worker's runs only once its heartbeat is `LOST_GRACE_SECONDS` old, by when it has
+stopped them.
+
 Cancelling is decided in Postgres; a run executing in another process is stopped there by a
-Redis signal (studio/runtime/cancel_signals.py).
+Redis signal (studio/runtime/cancel_signals.py), and by the `stop` NOTIFY the cancel's
+transaction sends to every worker's connection: Redis pub/sub drops what is published while
+a subscriber reconnects, Postgres delivers to each listening session whatever commits.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import socket
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from studio.protocol.schema import Run
 from studio.runtime import ids
@@ -39,6 +49,9 @@ LEASE_SECONDS = 60.0
 hung, and its runs are handed to others (a killed worker is noticed at once: its connection,
 and with it its advisory lock, is gone)."""
 HOUSEKEEPING_SECONDS = 1.0
+LOST_GRACE_SECONDS = 3.0
+"""How long a worker whose connection is gone keeps its runs: a process that lives on stops
+them within it (this delays the recovery of a killed process's runs by as much)."""
 EARLY_STOPS = 1024
 """Cancel signals kept for runs this process has not registered yet: a run claimed a moment
 before its cancel committed may be signalled before its task exists."""
@@ -72,6 +85,9 @@ class PostgresRunQueue:
         self._done_waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._wake = asyncio.Event()
         self._listener: Connection | None = None
+        self._lost = False
+        """This worker's connection is gone: claim nothing, heartbeat no more, until joined
+        again."""
         self._tasks: list[asyncio.Task[None]] = []
         self._housekeeping = Periodic(
             "worker-housekeeping", self._housekeep, retry_seconds=HOUSEKEEPING_SECONDS
@@ -86,14 +102,12 @@ class PostgresRunQueue:
 
     async def start(self) -> None:
         """Register as a worker, recover what dead workers left, and start claiming."""
-        self._listener = await connect(self._db.uri)
-        worker_id = await leases.register(self._listener, socket.gethostname(), os.getpid())
-        self._storage.worker.worker_id = worker_id
+        await self._join()
         await self._signals.subscribe()
         await self._housekeep()
         loop = asyncio.get_running_loop()
         self._tasks = [
-            loop.create_task(self._listen(self._listener), name="run-notifications"),
+            loop.create_task(self._hold_worker_connection(), name="run-notifications"),
             loop.create_task(self._signals.listen(self._on_signal), name="cancel-signals"),
             loop.create_task(self._dispatch_forever(), name="run-dispatcher"),
         ]
@@ -128,7 +142,7 @@ class PostgresRunQueue:
         """Mark the run interrupted (or delete it, pending with rollback); if it is executing,
         stop it here, or signal the process that executes it."""
         run_id = run["run_id"]
-        outcome = await self._storage.cancel_run(run_id, action, ids.now_iso())
+        outcome = await self._storage.cancel_run(run_id, action, ids.now_iso(), reason)
         if outcome is None:
             return False
         if outcome != "stopping":
@@ -171,8 +185,8 @@ class PostgresRunQueue:
     async def _dispatch(self) -> float | None:
         """Claim what this process has room for; seconds until a delayed run falls due."""
         free = self._jobs - len(self._running)
-        if free <= 0:
-            return None  # a run ending wakes us
+        if free <= 0 or self._lost:
+            return None  # a run ending, or joining again, wakes us
         now = ids.now_iso()
         claimed = await self._db.transaction(leases.claim, self._worker_id, now, free)
         for run, attempt in claimed:
@@ -215,23 +229,75 @@ class PostgresRunQueue:
             # The lease stays until this worker is reaped or retires.
             logger.exception("Could not release the lease of run %s", run_id)
 
+    # -- the worker connection ---------------------------------------------------------------
+
+    async def _join(self) -> None:
+        """Register as a new worker on a connection of its own (which then holds its lock)."""
+        listener = await connect(self._db.uri)
+        try:
+            worker_id = await leases.register(listener, socket.gethostname(), os.getpid())
+        except BaseException:
+            await listener.close()
+            raise
+        self._listener = listener
+        self._storage.worker.worker_id = worker_id
+
+    async def _hold_worker_connection(self) -> None:
+        """Hear the notifications on the worker connection; if it is lost, stop this
+        process's runs and join again."""
+        while True:
+            assert self._listener is not None
+            try:
+                await self._listen(self._listener)
+            except Exception:
+                logger.exception(
+                    "Lost the worker connection to Postgres: stopping this process's runs, "
+                    "for them to run again from their last checkpoint"
+                )
+            await self._rejoin()
+
+    async def _rejoin(self) -> None:
+        """Stop the runs executing here (before the others may retry them: see
+        LOST_GRACE_SECONDS), leave, and register again."""
+        self._lost = True
+        stopping = [r.task for r in self._running.values() if r.control.action is None]
+        for task in stopping:
+            task.cancel()  # no action: abandoned, back to pending (fenced by the lease)
+        await asyncio.gather(*stopping, return_exceptions=True)
+        if self._listener is not None:
+            await self._listener.close()
+        while True:
+            try:
+                await self._db.transaction(leases.retire, self._worker_id, ids.now_iso())
+                await self._join()
+                break
+            except Exception:
+                logger.exception("Could not join the deployment again; retrying")
+                await asyncio.sleep(HOUSEKEEPING_SECONDS)
+        self._lost = False
+        # `done` notifications sent while the connection was gone were not heard.
+        for run_id in list(self._done_waiters):
+            if not await self._db.run(leases.leased, run_id):
+                for waiter in self._done_waiters.pop(run_id, []):
+                    if not waiter.done():
+                        waiter.set_result(None)
+        self._wake.set()
+
     # -- hearing the others -----------------------------------------------------------------
 
     async def _listen(self, connection: Connection) -> None:
-        """NOTIFY payloads: `run` (claim again) and `done <run_id>` (a run's task ended)."""
-        try:
-            async for notify in connection.notifies():
-                if notify.payload.startswith("done "):
-                    for waiter in self._done_waiters.pop(notify.payload[5:], []):
-                        if not waiter.done():
-                            waiter.set_result(None)
-                self._wake.set()
-        except Exception:
-            # The connection held this worker's lock: the others now see it dead and retry
-            # its runs. Nothing here can take them back; say so loudly.
-            if not self._stopping:
-                logger.exception("Lost the worker connection to Postgres")
-                raise
+        """NOTIFY payloads: `run` (claim again), `done <run_id>` (a run's task ended) and
+        `stop {...}` (a run was cancelled)."""
+        async for notify in connection.notifies():
+            stop = leases.read_stop(notify.payload)
+            if stop is not None:
+                self._on_signal(stop.run_id, cast(CancelAction, stop.action), stop.reason)
+                continue
+            if notify.payload.startswith("done "):
+                for waiter in self._done_waiters.pop(notify.payload[5:], []):
+                    if not waiter.done():
+                        waiter.set_result(None)
+            self._wake.set()
 
     def _on_signal(self, run_id: str, action: CancelAction, reason: str | None) -> None:
         if self._stop(run_id, action, reason):
@@ -241,10 +307,12 @@ class PostgresRunQueue:
             self._early_stops.popitem(last=False)
 
     def _stop(self, run_id: str, action: CancelAction, reason: str | None) -> bool:
-        """Stop the run if it executes here."""
+        """Stop the run if it executes here (once: both channels bring each cancel)."""
         running = self._running.get(run_id)
         if running is None:
             return False
+        if running.control.action is not None:
+            return True
         running.control.action = action
         running.control.reason = reason
         running.task.cancel(reason)
@@ -252,6 +320,8 @@ class PostgresRunQueue:
 
     async def _housekeep(self) -> float:
         """Refresh this worker's heartbeat and requeue what dead workers left."""
+        if self._lost:
+            return HOUSEKEEPING_SECONDS  # the heartbeat would tell the others to wait
         now = ids.now_iso()
         if not await self._db.run(leases.heartbeat, self._worker_id):
             logger.error(
@@ -259,7 +329,9 @@ class PostgresRunQueue:
                 "handed to other processes",
                 LEASE_SECONDS,
             )
-        freed = await self._db.transaction(leases.reap, self._worker_id, LEASE_SECONDS, now)
+        freed = await self._db.transaction(
+            leases.reap, self._worker_id, LEASE_SECONDS, LOST_GRACE_SECONDS, now
+        )
         for lost in freed:
             logger.warning(
                 "Run %s was left by a dead process; %s",

@@ -7,17 +7,22 @@ process; the runs of a process killed with SIGKILL are finished by the others.""
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+import redis
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
+from studio.runtime.storage.postgres_leases import WORKER_LOCK
 from tests.support import scaleout
 from tests.support.polling import eventually
 from tests.support.projects import project_with
@@ -76,7 +81,7 @@ class Deployment:
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    return project_with(tmp_path / "project", ("pid", "held", "slow"))
+    return project_with(tmp_path / "project", ("pid", "held", "slow", "gated"))
 
 
 @pytest.fixture
@@ -256,3 +261,103 @@ def test_semantic_search_without_pgvector_is_refused_at_start(
     )
     with pytest.raises(RuntimeError, match="needs the pgvector extension"):
         server.start()
+
+
+@contextmanager
+def redis_subscribers_dropped() -> Iterator[None]:
+    """Drop every Redis pub/sub connection, again and again, for the block: a subscriber
+    misses what is published while it reconnects (changing no server setting, so the
+    processes' other Redis connections come and go as usual)."""
+    client = redis.Redis.from_url(scaleout.REDIS)
+    done = threading.Event()
+
+    def drop() -> None:
+        while not done.is_set():
+            client.client_kill_filter(_type="pubsub")
+            done.wait(0.002)  # pacing, not waiting for anything
+
+    dropper = threading.Thread(target=drop, name="drop-subscribers")
+    client.client_kill_filter(_type="pubsub")
+    dropper.start()
+    try:
+        yield
+    finally:
+        done.set()
+        dropper.join()
+        client.close()
+
+
+async def test_a_cancel_reaches_a_process_that_lost_its_redis_subscription(
+    deployment: Deployment, project: Path
+) -> None:
+    servers = deployment.start(2, project)
+    thread_id = (await deployment.clients[0].threads.create())["thread_id"]
+    run = await deployment.clients[0].runs.create(thread_id, "held", input={}, stream_mode="custom")
+    pid = await _executing_pid(deployment.clients[1], thread_id, run["run_id"])
+    other = deployment.client_of(next(server for server in servers if server.pid != pid))
+
+    with redis_subscribers_dropped():
+        async with asyncio.timeout(60):  # a lost cancel would wait for ever
+            await other.runs.cancel(thread_id, run["run_id"], wait=True)
+
+    assert (await other.runs.get(thread_id, run["run_id"]))["status"] == "interrupted"
+    thread = await other.threads.get(thread_id)
+    assert thread["status"] != "busy", "the executing process stopped the run and settled it"
+
+
+def _lease_backend_pid(database: str, server: ServerProcess) -> int:
+    """The Postgres backend of `server`'s worker connection (it holds the worker's lock)."""
+    with psycopg.connect(scaleout.database_uri(database), autocommit=True) as conn:
+        found = conn.execute(
+            "SELECT l.pid FROM pg_locks l JOIN workers w ON l.objid = w.worker_id::oid "
+            "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s::oid "
+            "AND l.objsubid = 2 AND w.pid = %s",
+            (WORKER_LOCK, server.pid),
+        ).fetchone()
+    assert found is not None, f"process {server.pid} holds no worker lock"
+    return int(found[0])
+
+
+def _terminate_backend(database: str, pid: int) -> None:
+    with psycopg.connect(scaleout.database_uri(database), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+async def test_a_process_that_loses_its_worker_connection_stops_its_runs(
+    deployment: Deployment, project: Path, database: str, tmp_path: Path
+) -> None:
+    """Its runs are retried by some process, and each completes exactly once: the process
+    that lost its connection stopped them before any other could start them again."""
+    log, gate = tmp_path / "executions.log", tmp_path / "gate"
+    (victim,) = deployment.start(1, project)
+    client = deployment.client_of(victim)
+    names = [f"run{i}" for i in range(3)]
+    runs = {}
+    for name in names:
+        thread_id = (await client.threads.create())["thread_id"]
+        state = {"name": name, "log": str(log), "gate": str(gate)}
+        runs[name] = (thread_id, await client.runs.create(thread_id, "gated", input=state))
+
+    def lines() -> Counter[str]:
+        return Counter(log.read_text().splitlines()) if log.exists() else Counter()
+
+    async def seen() -> Counter[str]:
+        return lines()
+
+    await eventually(seen, lambda found: all(found[f"start {n}"] == 1 for n in names))
+    deployment.start(1, project)  # a process to take the runs over
+
+    _terminate_backend(database, _lease_backend_pid(database, victim))
+
+    await eventually(
+        seen,
+        lambda found: all(found[f"start {n}"] == 2 for n in names),
+        what="every run starting again",
+    )
+    gate.touch()
+    for thread_id, run in runs.values():
+        await client.runs.join(thread_id, run["run_id"])
+        assert (await client.runs.get(thread_id, run["run_id"]))["status"] == "success"
+    assert lines() == Counter(
+        {f"{step} {n}": 2 if step == "start" else 1 for n in names for step in ("start", "done")}
+    )

@@ -109,11 +109,18 @@ async def _query(request: Request, body: models.CronCount) -> CronQuery:
     if isinstance(body, models.CronSearch):
         value |= {"limit": body.limit, "offset": body.offset}
     filters = await authorize(request, "crons", "search", value)
+    # A thread's crons are seen only by who may see the thread (LangGraph Server's
+    # Crons.search): its threads handler's read filter for one thread, else its search filter.
+    if thread_id is not None:
+        thread_filters = await authorize(request, "threads", "read", {"thread_id": thread_id})
+    else:
+        thread_filters = await authorize(request, "threads", "search", {})
     return CronQuery(
         assistant_id=assistant_id,
         thread_id=thread_id,
         metadata=body.metadata,
         auth=None if filters is None else dict(filters),
+        thread_auth=None if thread_filters is None else dict(thread_filters),
     )
 
 

@@ -77,6 +77,9 @@ class CronQuery:
     offset: int = 0
     auth: dict[str, Any] | None = None
     """A custom-auth filter on metadata (studio.runtime.auth.filters semantics)."""
+    thread_auth: dict[str, Any] | None = None
+    """A custom-auth filter on the metadata of a cron's thread; crons without a thread pass
+    it (as in LangGraph Server)."""
 
 
 ThreadTTLStrategy = Literal["delete", "keep_latest"]

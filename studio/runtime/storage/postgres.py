@@ -192,8 +192,11 @@ class PostgresStorage:
     async def finish_run(self, run: Run, outcome: RunOutcome, graph_id: str, now: str) -> None:
         await self.db.transaction(runs.finish, run, outcome, graph_id, now, self.worker.worker_id)
 
-    async def cancel_run(self, run_id: str, action: str, now: str) -> CancelOutcome | None:
-        return await self.db.transaction(runs.cancel, run_id, action, now)
+    async def cancel_run(
+        self, run_id: str, action: str, now: str, reason: str | None = None
+    ) -> CancelOutcome | None:
+        """`reason` goes to the worker executing the run, with the cancel."""
+        return await self.db.transaction(runs.cancel, run_id, action, now, reason)
 
     # crons ------------------------------------------------------------------------------
 

@@ -3,8 +3,11 @@
 - A **worker** is one live server process. It registers on a connection of its own, which
   holds a session advisory lock named by its worker id for as long as the process lives, and
   LISTENs there for work. A process killed with `kill -9` drops that connection, Postgres
-  releases the lock at once, and the others see it gone; a process that hangs with its
-  connection open stops refreshing `heartbeat_at`, and is presumed dead after `lease_seconds`.
+  releases the lock at once, and the others see it gone once its last heartbeat is
+  `grace_seconds` old; a process that hangs with its connection open stops refreshing
+  `heartbeat_at`, and is presumed dead after `lease_seconds`. The grace is for a process that
+  lost the connection but lives on: it stops heartbeating and stops its runs at once
+  (studio/runtime/queue_postgres.py), and only then may the others run them again.
 - A **lease** (`run_leases`) says which worker executes a run. There is at most one per
   thread (its primary key), so a thread's runs execute one at a time across processes, and
   the lease is held until the run's task has ended (its rollback included), not merely until
@@ -18,12 +21,18 @@
 
 Every change that may let a run start (a new run, a released lease, a requeued run) is
 announced with NOTIFY on `RUNS_CHANNEL`; `done <run_id>` payloads tell waiters that a run's
-task ended.
+task ended; `stop {...}` payloads (`stop_payload`) tell the worker executing a run that it was
+cancelled. That one is sent in the cancel's own transaction, so it reaches the worker's
+connection if and only if the cancel committed: it cannot be lost while the worker holds its
+lease, and a worker that loses that connection stops its runs (studio/runtime/queue_postgres.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
+
+import orjson
 
 from studio.protocol.schema import Run
 from studio.runtime.storage import tables
@@ -33,6 +42,9 @@ from studio.runtime.storage.postgres_rows import ACTIVE, every, one
 RUNS_CHANNEL = "lg_studio_runs"
 WORKER_LOCK = 0x6C677377
 """First key of the workers' advisory locks (the second is the worker id)."""
+STOP = "stop "
+REASON_CHARS = 1000
+"""A stop's reason is cut to this: a NOTIFY payload must stay under 8000 bytes."""
 
 
 @dataclass
@@ -41,6 +53,28 @@ class WorkerIdentity:
     writes about runs (storage/postgres_runs.py)."""
 
     worker_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Stop:
+    """A cancel of a running run, for the worker executing it."""
+
+    run_id: str
+    action: str
+    reason: str | None
+
+
+def stop_payload(run_id: str, action: str, reason: str | None) -> str:
+    reason = None if reason is None else reason[:REASON_CHARS]
+    return STOP + orjson.dumps({"run_id": run_id, "action": action, "reason": reason}).decode()
+
+
+def read_stop(payload: str) -> Stop | None:
+    """The stop a NOTIFY payload carries, if it is one."""
+    if not payload.startswith(STOP):
+        return None
+    fields = cast(dict[str, Any], orjson.loads(payload[len(STOP) :]))
+    return Stop(fields["run_id"], fields["action"], fields["reason"])
 
 
 @dataclass(frozen=True)
@@ -90,7 +124,7 @@ WITH dead AS (
     SELECT w.worker_id FROM workers w
     WHERE w.worker_id IS DISTINCT FROM %(me)s
       AND (w.heartbeat_at < now() - make_interval(secs => %(lease)s)
-           OR NOT EXISTS (
+           OR w.heartbeat_at < now() - make_interval(secs => %(grace)s) AND NOT EXISTS (
                SELECT 1 FROM pg_locks l
                WHERE l.locktype = 'advisory' AND l.granted
                  AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -113,11 +147,15 @@ FROM freed LEFT JOIN requeued ON requeued.run_id = freed.run_id
 """
 
 
-async def reap(cursor: Cursor, me: int | None, lease_seconds: float, now: str) -> list[Freed]:
+async def reap(
+    cursor: Cursor, me: int | None, lease_seconds: float, grace_seconds: float, now: str
+) -> list[Freed]:
     """Delete the dead workers; requeue their running runs and free their threads. A run they
     had been told to stop (no longer `running`) stays as it was marked, and its thread goes
     back to idle if nothing else is in flight on it."""
-    found = await every(cursor, _REAP, {"me": me, "lease": lease_seconds, "now": now})
+    found = await every(
+        cursor, _REAP, {"me": me, "lease": lease_seconds, "grace": grace_seconds, "now": now}
+    )
     freed = [Freed(row["run_id"], row["thread_id"], bool(row["requeued"])) for row in found]
     if not freed:
         return freed

@@ -16,7 +16,7 @@ from studio.runtime.records import RunOutcome, RunRequest
 from studio.runtime.storage import tables
 from studio.runtime.storage.base import CancelOutcome, NotFound, RunInsert
 from studio.runtime.storage.postgres_db import Cursor
-from studio.runtime.storage.postgres_leases import RUNS_CHANNEL
+from studio.runtime.storage.postgres_leases import RUNS_CHANNEL, stop_payload
 from studio.runtime.storage.postgres_rows import (
     ACTIVE,
     every,
@@ -131,9 +131,13 @@ async def finish(
     )
 
 
-async def cancel(cursor: Cursor, run_id: str, action: str, now: str) -> CancelOutcome | None:
+async def cancel(
+    cursor: Cursor, run_id: str, action: str, now: str, reason: str | None = None
+) -> CancelOutcome | None:
     """Mark a pending or running run interrupted at once, as the reference does; a pending run
-    cancelled with rollback is deleted, and its thread goes back to idle."""
+    cancelled with rollback is deleted, and its thread goes back to idle. A running run's
+    worker is told in the same transaction (a `stop` NOTIFY, storage/postgres_leases.py), so
+    the cancel reaches it even if no other signal does."""
     found = await one(cursor, "SELECT thread_id FROM runs WHERE run_id = %s", (run_id,))
     if found is None:
         return None
@@ -159,6 +163,10 @@ async def cancel(cursor: Cursor, run_id: str, action: str, now: str) -> CancelOu
             (now, run_id),
         )
         outcome = "dequeued" if pending else "stopping"
+        if not pending:
+            await cursor.execute(
+                "SELECT pg_notify(%s, %s)", (RUNS_CHANNEL, stop_payload(run_id, action, reason))
+            )
     if pending and not await has_in_flight(cursor, thread_id):
         await execute(
             cursor,

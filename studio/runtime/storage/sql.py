@@ -163,6 +163,14 @@ class Sql:
             where.equals("enabled", self.dialect.flag(query.enabled))
         where.contains("metadata", query.metadata)
         where.auth("metadata", query.auth)
+        if query.thread_auth:
+            # Unqualified, "metadata" is the thread's: the subquery's table is the nearest.
+            clause, params = self.dialect.auth("metadata", query.thread_auth)
+            where.add(
+                '("thread_id" IS NULL OR EXISTS (SELECT 1 FROM threads '
+                f"WHERE threads.thread_id = crons.thread_id AND {clause}))",
+                *params,
+            )
         return where
 
     def cron_order(self, query: CronQuery) -> str:
