@@ -82,7 +82,7 @@ async def test_a_failing_graph_shows_its_error(controller: StudioController) -> 
     assert "kaboom" in box.detailedText()
     assert window.graph_view.graph_scene.nodes["boom"].run_state == "failed"
     events = window.events_panel.model
-    last = events.event_at(events.rowCount() - 1).event
+    last = events.row_at(events.rowCount() - 1).event
     assert last.event == "error"
     assert last.data == {"error": "ValueError", "message": "kaboom"}
     assert window.state_panel.summary.text() == "The last run failed: ValueError: kaboom"

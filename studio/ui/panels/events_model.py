@@ -12,19 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 
 from studio.client.api import StreamEvent
+from studio.ui.panels.rows_model import Index, RowsModel
 
 COLUMNS = ("Time", "Event", "Node", "Data")
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,44 +46,22 @@ def summarize(data: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class EventsModel(QAbstractTableModel):
+class EventsModel(RowsModel[LoggedEvent]):
     """All events of the current run, oldest first."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[LoggedEvent] = []
         self._started = time.monotonic()
 
     def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
         self._started = time.monotonic()
-        self.endResetModel()
+        super().clear()
 
     def append(self, events: list[StreamEvent]) -> None:
-        if not events:
-            return
         now = time.monotonic() - self._started
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(events) - 1)
-        self._rows.extend(LoggedEvent(now, event) for event in events)
-        self.endInsertRows()
-
-    def event_at(self, row: int) -> LoggedEvent:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+        self._extend([LoggedEvent(now, event) for event in events])
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -126,7 +97,7 @@ class EventsFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, EventsModel)
-        logged = model.event_at(source_row)
+        logged = model.row_at(source_row)
         if self._mode and logged.event.mode != self._mode:
             return False
         return not self._node or logged.node == self._node

@@ -86,7 +86,7 @@ class EventsPanel(QWidget):
         start = self.model.rowCount()
         self.model.append(events)
         for row in range(start, self.model.rowCount()):
-            logged = self.model.event_at(row)
+            logged = self.model.row_at(row)
             self._offer(self.mode_filter, self._modes, logged.event.mode)
             self._offer(self.node_filter, self._nodes, logged.node)
         self.count.setText(f"{self.model.rowCount()} events")
@@ -102,7 +102,7 @@ class EventsPanel(QWidget):
     def _on_current(self, current: QModelIndex) -> None:
         if current.isValid():
             row = self.proxy.mapToSource(current).row()
-            if self.model.event_at(row).event.event == "error":
+            if self.model.row_at(row).event.event == "error":
                 self.error_selected.emit()
 
     def _on_filter_changed(self) -> None:

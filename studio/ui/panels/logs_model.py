@@ -12,18 +12,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-)
+from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush
 
 from studio.client.api import ServerEvent
 from studio.ui import theme
+from studio.ui.panels.rows_model import Index, RowsModel
 
 COLUMNS = ("Time", "Level", "Source", "Run", "Message")
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -31,7 +25,6 @@ RANKS = {name: rank for rank, name in enumerate(LEVELS)} | {"STDOUT": 1, "STDERR
 LEVEL_COLORS = {"WARNING": "active", "ERROR": "failed", "CRITICAL": "failed", "STDERR": "active"}
 MAX_LINES = 20_000
 RUN_ID_SHOWN = 8
-Index = QModelIndex | QPersistentModelIndex
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,48 +70,19 @@ def log_line(event: ServerEvent) -> LogLine | None:
     return None
 
 
-class LogsModel(QAbstractTableModel):
+class LogsModel(RowsModel[LogLine]):
     """Every line kept, oldest first."""
+
+    columns = COLUMNS
 
     def __init__(self, parent: QObject | None = None, max_lines: int = MAX_LINES) -> None:
         super().__init__(parent)
-        self._rows: list[LogLine] = []
         self._max = max_lines
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows = []
-        self.endResetModel()
 
     def append(self, lines: list[LogLine]) -> None:
         lines = lines[-self._max :]
-        if not lines:
-            return
-        overflow = len(self._rows) + len(lines) - self._max
-        if overflow > 0:
-            self.beginRemoveRows(QModelIndex(), 0, overflow - 1)
-            del self._rows[:overflow]
-            self.endRemoveRows()
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(lines) - 1)
-        self._rows.extend(lines)
-        self.endInsertRows()
-
-    def line_at(self, row: int) -> LogLine:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
+        self._drop_oldest(len(self._rows) + len(lines) - self._max)
+        self._extend(lines)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -164,7 +128,7 @@ class LogsFilter(QSortFilterProxyModel):
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
         assert isinstance(model, LogsModel)
-        line = model.line_at(source_row)
+        line = model.row_at(source_row)
         if line.rank < self.min_rank:
             return False
         if self.run_id and line.run_id != self.run_id:

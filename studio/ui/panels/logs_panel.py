@@ -139,7 +139,7 @@ class LogsPanel(QWidget):
         """The messages the filter lets through, top to bottom: what the user reads."""
         rows = range(self.proxy.rowCount())
         source = [self.proxy.mapToSource(self.proxy.index(row, 0)) for row in rows]
-        return [self.model.line_at(index.row()).text for index in source]
+        return [self.model.row_at(index.row()).text for index in source]
 
     # --- private ------------------------------------------------------------------------
 
@@ -162,12 +162,12 @@ class LogsPanel(QWidget):
     def _on_current(self, current: QModelIndex) -> None:
         if not current.isValid():
             return
-        line = self.model.line_at(self.proxy.mapToSource(current).row())
+        line = self.model.row_at(self.proxy.mapToSource(current).row())
         run = f"  run {line.run_id}" if line.run_id else ""
         header = f"{line.level} {line.source}{run}"
         self.detail.setPlainText("\n".join(p for p in (header, line.text, line.traceback) if p))
 
     def _on_double_click(self, index: QModelIndex) -> None:
-        line = self.model.line_at(self.proxy.mapToSource(index).row())
+        line = self.model.row_at(self.proxy.mapToSource(index).row())
         if line.run_id:
             self.show_run(line.run_id)
