@@ -23,8 +23,8 @@ from langgraph_sdk.client import LangGraphClient
 
 from studio.runtime.app import ENDPOINTS
 from tests.support.auth import auth_project, bearer, user_client
-from tests.support.polling import eventually
 from tests.support.projects import running
+from tests.support.runs import started
 from tests.support.server import ServerProcess
 
 SECRET = f"alice-secret-{uuid.uuid4().hex}"
@@ -184,11 +184,7 @@ async def _alice_world(alice: LangGraphClient) -> World:
     busy_run = await alice.runs.create(
         busy["thread_id"], "slow", input={"steps": [SECRET]}, context={"delay": 600}
     )
-    await eventually(
-        lambda: alice.runs.get(busy["thread_id"], busy_run["run_id"]),
-        lambda r: r["status"] == "running",
-        what="Alice's slow run to start",
-    )
+    await started(alice, busy["thread_id"], busy_run["run_id"])
     cron = await alice.crons.create(assistant["assistant_id"], schedule=SCHEDULE, metadata=secret)
     await alice.crons.create_for_thread(thread["thread_id"], "echo", schedule=SCHEDULE)
     await alice.store.put_item(NAMESPACE, "k", {"secret": SECRET})
@@ -252,9 +248,6 @@ async def test_bob_reaches_nothing_of_alice(server: ServerProcess, alice: LangGr
     assert (await alice.store.get_item(NAMESPACE, "k"))["value"] == {"secret": SECRET}
     busy = await alice.runs.get(world.ids["busy_thread_id"], world.ids["busy_run_id"])
     assert busy["status"] == "running"
-    await alice.runs.cancel(world.ids["busy_thread_id"], world.ids["busy_run_id"])
-    await eventually(
-        lambda: alice.runs.get(world.ids["busy_thread_id"], world.ids["busy_run_id"]),
-        lambda r: r["status"] == "interrupted",
-        what="Alice's cancel",
-    )
+    await alice.runs.cancel(world.ids["busy_thread_id"], world.ids["busy_run_id"], wait=True)
+    cancelled = await alice.runs.get(world.ids["busy_thread_id"], world.ids["busy_run_id"])
+    assert cancelled["status"] == "interrupted"

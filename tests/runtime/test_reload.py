@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 from langgraph_sdk.client import LangGraphClient
 
-from tests.support.polling import eventually
 from tests.support.projects import running, sdk_client
+from tests.support.runs import started
 from tests.support.server import ServerProcess
 from tests.support.sse import Event, events
 
@@ -106,11 +106,7 @@ async def test_an_edit_reloads_while_a_run_in_flight_keeps_its_code(tmp_path: Pa
         gate = tmp_path / "gate"
         thread = await client.threads.create()
         run = await client.runs.create(thread["thread_id"], "counter", input={"gate": str(gate)})
-        await eventually(
-            lambda: client.runs.get(thread["thread_id"], run["run_id"]),
-            lambda found: found["status"] == "running",
-            what="the run's start",
-        )
+        await started(client, thread["thread_id"], run["run_id"])
         _write_graph(project, "new", SECOND_NODE)
         report = await followed.next("graphs")
         assert report["errors"] == []
