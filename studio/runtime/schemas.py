@@ -7,8 +7,10 @@ not make the whole endpoint fail.
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
+from langgraph.warnings import LangGraphDeprecatedSinceV10
 from pydantic import TypeAdapter, create_model
 
 from studio.runtime.graphs import Graph
@@ -42,7 +44,10 @@ def _state_schema(graph: Graph) -> dict[str, Any]:
 
 def _config_schema(graph: Graph) -> dict[str, Any]:
     """Only the `configurable` part of the config schema, as the server exposes it."""
-    model = graph.config_schema()
+    with warnings.catch_warnings():
+        # langgraph deprecates the config schema in favour of context; the API still serves it
+        warnings.filterwarnings("ignore", category=LangGraphDeprecatedSinceV10)
+        model = graph.config_schema()
     fields = getattr(model, "model_fields", None) or {}
     if "configurable" not in fields:
         return {}
